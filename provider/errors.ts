@@ -1,0 +1,117 @@
+/**
+ * The package's errors. Every message says what failed, where, and what to do next, and never
+ * carries a credential. Type guards check `name` as well as `instanceof`: code that runs from a
+ * serialized closure may see two copies of these classes.
+ */
+
+export class TerminationError extends Error {
+  override name = "TerminationError";
+}
+
+export interface ApiErrorDetails {
+  /** "NodeMan" or "MRS". */
+  service: string;
+  /** What we were doing, e.g. "kill job-execution 4f1c… in cluster c1". */
+  operation: string;
+  method: string;
+  /** The URL without its query string. */
+  url: string;
+  httpStatus: number;
+  /** The service's own code: `0175`, `APIGW.0301`, `3800016`, `1640001`… */
+  code?: string;
+  /** The service's own message. */
+  serviceMessage?: string;
+  requestId?: string;
+  /** What the user can do about it. */
+  hint?: string;
+  /** Attempts made, counting the one that produced this answer. */
+  attempts?: number;
+}
+
+/** The service answered, and the answer is a failure. */
+export class ApiError extends TerminationError {
+  override name = "ApiError";
+  readonly service: string;
+  readonly operation: string;
+  readonly method: string;
+  readonly url: string;
+  readonly httpStatus: number;
+  readonly code?: string;
+  readonly serviceMessage?: string;
+  readonly requestId?: string;
+  readonly attempts?: number;
+
+  constructor(details: ApiErrorDetails) {
+    super(formatApiError(details));
+    this.service = details.service;
+    this.operation = details.operation;
+    this.method = details.method;
+    this.url = details.url;
+    this.httpStatus = details.httpStatus;
+    this.code = details.code;
+    this.serviceMessage = details.serviceMessage;
+    this.requestId = details.requestId;
+    this.attempts = details.attempts;
+  }
+}
+
+function formatApiError(d: ApiErrorDetails): string {
+  const code = d.code === undefined ? "" : `, code ${d.code}`;
+  const text = d.serviceMessage ? `: ${d.serviceMessage}` : "";
+  const requestId = d.requestId ? ` (request id ${d.requestId})` : "";
+  const attempts = d.attempts && d.attempts > 1 ? ` after ${d.attempts} attempts` : "";
+  const hint = d.hint ? `. ${d.hint}` : "";
+  return `${d.service}: ${d.operation} failed${attempts}: HTTP ${d.httpStatus} from ${d.method} ${d.url}${code}${text}${requestId}${hint}`;
+}
+
+/** No answer: the connection failed, was reset, or timed out. */
+export class NetworkError extends TerminationError {
+  override name = "NetworkError";
+  readonly attempts: number;
+  constructor(message: string, attempts: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.attempts = attempts;
+  }
+}
+
+/** The request was sent, but the target did not reach a final state in time. */
+export class WaitTimeoutError extends TerminationError {
+  override name = "WaitTimeoutError";
+}
+
+/** Settings (credentials, endpoints) are missing or malformed. */
+export class ConfigurationError extends TerminationError {
+  override name = "ConfigurationError";
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError || (error instanceof Error && error.name === "ApiError");
+}
+
+export function isTerminationError(error: unknown): error is TerminationError {
+  return (
+    error instanceof TerminationError ||
+    (error instanceof Error &&
+      ["TerminationError", "ApiError", "NetworkError", "WaitTimeoutError", "ConfigurationError"].includes(
+        error.name,
+      ))
+  );
+}
+
+/**
+ * Thrown by `create` when the termination request was sent but a later step failed (the wait timed
+ * out): the engine then records the resource as created-but-failed with these properties, rather
+ * than as never sent, and the next `pulumi up` resumes the wait instead of terminating again.
+ */
+export class TerminationIncompleteError extends TerminationError {
+  override name = "TerminationIncompleteError";
+  readonly id: string;
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+  constructor(message: string, id: string, properties: Record<string, unknown>) {
+    super(message);
+    this.id = id;
+    this.properties = properties;
+    this.reasons = [message];
+  }
+}

@@ -1,0 +1,37 @@
+/** The public API of pulumi-termination: every export here is on purpose. */
+export {
+  MrsJobTermination,
+  mrsJobTerminationProvider,
+  type MrsJobTerminationArgs,
+  type MrsJobTerminationInputs,
+  type MrsJobTerminationOutputs,
+} from "./targets/mrs";
+export {
+  NodemanTaskTermination,
+  nodemanTaskTerminationProvider,
+  type InstanceStatus,
+  type NodemanTaskTerminationArgs,
+  type NodemanTaskTerminationInputs,
+  type NodemanTaskTerminationOutputs,
+} from "./targets/nodeman";
+export {
+  formatInstanceId,
+  hostInstanceId,
+  parseInstanceId,
+  type HostKey,
+  type InstanceId,
+  type NodeType,
+  type ObjectType,
+  type ParseResult,
+} from "./targets/nodemanInstanceId";
+export {
+  ApiError,
+  ConfigurationError,
+  NetworkError,
+  TerminationError,
+  TerminationIncompleteError,
+  WaitTimeoutError,
+  isApiError,
+  isTerminationError,
+} from "./errors";
+export type { Outcome, TerminationRecord } from "./lifecycle";

@@ -1,0 +1,278 @@
+/**
+ * The termination lifecycle, written once for every target:
+ * - check: validates inputs (and that settings can be resolved), sends nothing;
+ * - diff: a changed target or `triggers` replaces (terminates again), wait settings update in place;
+ * - create: terminates, then waits until the target has stopped;
+ * - read: reports the target's live state, changes nothing;
+ * - update: keeps the record, resumes a wait that did not finish;
+ * - delete: sends nothing, because a termination cannot be undone.
+ * A target (NodeMan, MRS) supplies only its fields, its request and its status reading.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { resolveHttpSettings, type ConfigSource, type SettingsContext, emptyConfig } from "./config";
+import { TerminationIncompleteError, WaitTimeoutError } from "./errors";
+import { createHttpClient, type HttpClient, type Reporter } from "./http";
+import { diffFields, validateFields, type CheckFailure, type FieldTable } from "./validation";
+
+export type Outcome = "terminated" | "nothing-running" | "already-finished" | "requested";
+
+/** Outputs every termination records, beside its inputs and the target's own details. */
+export interface TerminationRecord {
+  outcome: Outcome;
+  /** ISO 8601: when the termination request was sent (or found unnecessary). */
+  requestedAt: string;
+  /** ISO 8601: when the target was seen stopped; absent while that is not known. */
+  completedAt?: string;
+  /** The service's request id of the kill or revoke, when one was sent. */
+  requestId?: string;
+}
+
+export interface Session {
+  http: HttpClient;
+  reporter: Reporter;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** What a target's `terminate` found. */
+export interface StartResult {
+  outcome: Exclude<Outcome, "requested">;
+  requestId?: string;
+  /** Target-specific outputs: job state, instance statuses. */
+  details: Record<string, unknown>;
+}
+
+export interface PollResult {
+  stopped: boolean;
+  /** What was seen, for progress lines and timeout errors: "job RUNNING", "2 of 3 instances RUNNING". */
+  summary: string;
+  details: Record<string, unknown>;
+}
+
+export interface Target<Inputs, Settings> {
+  /** Resource type name, for messages: "MrsJobTermination". */
+  typeName: string;
+  fields: FieldTable;
+  /** Failures that need more than one field, or settings (config/environment) that are missing. */
+  checkSettings(news: Record<string, unknown>, context: SettingsContext): CheckFailure[];
+  resolveSettings(inputs: Inputs, context: SettingsContext): Settings;
+  /** "MRS job j1 in cluster c1", for messages and the resource id. */
+  describe(inputs: Inputs): string;
+  idPrefix(inputs: Inputs): string;
+  /** Reads what it must and sends the termination request once. */
+  terminate(inputs: Inputs, settings: Settings, session: Session): Promise<StartResult>;
+  /** One read-only look at the target. */
+  poll(inputs: Inputs, settings: Settings, session: Session): Promise<PollResult>;
+}
+
+export interface WaitInputs {
+  waitForTermination?: boolean;
+  waitTimeoutSeconds?: number;
+}
+
+export const waitDefaults = { waitForTermination: true, waitTimeoutSeconds: 300 };
+
+/** Fields every termination has, merged into each target's table. */
+export const commonFields: FieldTable = {
+  waitForTermination: {
+    type: "boolean",
+    onChange: "update",
+    description: "wait until the target has stopped (default true)",
+  },
+  waitTimeoutSeconds: {
+    type: "integer",
+    min: 1,
+    max: 86_400,
+    onChange: "update",
+    description: "how long to wait, in seconds (default 300)",
+  },
+  triggers: { type: "list", onChange: "replace", description: "any change terminates again" },
+};
+
+export interface ProviderOptions {
+  reporter?: Reporter;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  env?: Record<string, string | undefined>;
+  /** First poll interval; later ones grow to `maxPollIntervalMs`. */
+  pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+}
+
+/** Output lines reach `pulumi up` through the provider process's stdout. */
+export const consoleReporter: Reporter = {
+  info: (message) => console.log(message),
+  warn: (message) => console.warn(`warning: ${message}`),
+};
+
+type Props = Record<string, unknown>;
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** The provider object the engine drives; generic over the target. */
+export class TerminationProvider<Inputs extends WaitInputs, Settings> implements dynamic.ResourceProvider {
+  private config: ConfigSource = emptyConfig;
+  private httpClient: HttpClient | undefined;
+  private readonly reporter: Reporter;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly env: Record<string, string | undefined>;
+  private readonly pollIntervalMs: number;
+  private readonly maxPollIntervalMs: number;
+
+  constructor(
+    private readonly target: Target<Inputs, Settings>,
+    options: ProviderOptions = {},
+  ) {
+    this.reporter = options.reporter ?? consoleReporter;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.env = options.env ?? process.env;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.maxPollIntervalMs = options.maxPollIntervalMs ?? 10_000;
+  }
+
+  async configure(request: dynamic.ConfigureRequest): Promise<void> {
+    this.config = request.config;
+    this.httpClient = undefined;
+  }
+
+  private get context(): SettingsContext {
+    return { config: this.config, env: this.env };
+  }
+
+  private session(): Session {
+    this.httpClient ??= createHttpClient(resolveHttpSettings(this.context), {
+      reporter: this.reporter,
+      sleep: this.sleep,
+      now: this.now,
+    });
+    return { http: this.httpClient, reporter: this.reporter, now: this.now, sleep: this.sleep };
+  }
+
+  async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    const failures = validateFields(news, this.target.fields);
+    failures.push(...this.target.checkSettings(news, this.context));
+    return { inputs: news, failures };
+  }
+
+  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    const { changes, replaces } = diffFields(olds, news, this.target.fields);
+    return { changes, replaces, deleteBeforeReplace: false };
+  }
+
+  async create(inputs: Props): Promise<dynamic.CreateResult> {
+    const typed = inputs as unknown as Inputs;
+    const settings = this.target.resolveSettings(typed, this.context);
+    const session = this.session();
+    const requestedAt = this.now();
+    const start = await this.target.terminate(typed, settings, session);
+    const id = `${this.target.idPrefix(typed)}@${requestedAt}`;
+    const record: Props = {
+      ...inputs,
+      ...start.details,
+      outcome: start.outcome,
+      requestedAt: isoTime(requestedAt),
+      ...(start.requestId ? { requestId: start.requestId } : {}),
+    };
+    if (start.outcome !== "terminated") {
+      this.reporter.info(`${this.target.describe(typed)}: ${start.outcome}, nothing was terminated`);
+      return { id, outs: { ...record, completedAt: isoTime(this.now()) } };
+    }
+    if (typed.waitForTermination === false) {
+      this.reporter.info(
+        `${this.target.describe(typed)}: termination requested; not waiting (waitForTermination: false)`,
+      );
+      return { id, outs: { ...record, outcome: "requested" } };
+    }
+    return { id, outs: await this.waitOrRecordIncomplete(id, typed, settings, session, record) };
+  }
+
+  /** Waits; on timeout the engine must still learn that the request went out. */
+  private async waitOrRecordIncomplete(
+    id: string,
+    inputs: Inputs,
+    settings: Settings,
+    session: Session,
+    record: Props,
+  ) {
+    try {
+      const last = await this.waitUntilStopped(inputs, settings, session);
+      return { ...record, ...last.details, outcome: "terminated", completedAt: isoTime(this.now()) };
+    } catch (error) {
+      if (!(error instanceof WaitTimeoutError)) throw error;
+      const properties: Props = { ...record, outcome: "requested" };
+      delete properties.completedAt;
+      throw new TerminationIncompleteError(
+        `${error.message}. The termination request was sent (request id ${String(record.requestId ?? "unknown")}); ` +
+          "run `pulumi up` again to resume waiting, or raise waitTimeoutSeconds.",
+        id,
+        properties,
+      );
+    }
+  }
+
+  private async waitUntilStopped(inputs: Inputs, settings: Settings, session: Session): Promise<PollResult> {
+    const timeoutMs = (inputs.waitTimeoutSeconds ?? waitDefaults.waitTimeoutSeconds) * 1000;
+    const started = this.now();
+    const deadline = started + timeoutMs;
+    let interval = this.pollIntervalMs;
+    let lastSummary = "";
+    for (;;) {
+      const result = await this.target.poll(inputs, settings, session);
+      const elapsed = Math.round((this.now() - started) / 1000);
+      if (result.stopped) {
+        this.reporter.info(`${this.target.describe(inputs)}: ${result.summary} after ${elapsed}s`);
+        return result;
+      }
+      if (result.summary !== lastSummary) {
+        this.reporter.info(
+          `${this.target.describe(inputs)}: ${result.summary}; waiting (${elapsed}s of ${timeoutMs / 1000}s)`,
+        );
+        lastSummary = result.summary;
+      }
+      const remaining = deadline - this.now();
+      if (remaining <= 0) {
+        throw new WaitTimeoutError(
+          `${this.target.describe(inputs)}: not stopped after waitTimeoutSeconds=${timeoutMs / 1000}; last seen: ${result.summary}`,
+        );
+      }
+      await this.sleep(Math.min(interval, remaining));
+      interval = Math.min(this.maxPollIntervalMs, Math.round(interval * 1.5));
+    }
+  }
+
+  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+    const typed = props as unknown as Inputs;
+    const result = await this.target.poll(
+      typed,
+      this.target.resolveSettings(typed, this.context),
+      this.session(),
+    );
+    return { id, props: { ...props, ...result.details } };
+  }
+
+  async update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+    const outs: Props = { ...olds };
+    for (const key of Object.keys(this.target.fields)) {
+      if (news[key] === undefined) delete outs[key];
+      else outs[key] = news[key];
+    }
+    const typed = news as unknown as Inputs;
+    // A wait that timed out or was skipped resumes here; nothing is sent again.
+    if (olds.outcome === "requested" && typed.waitForTermination !== false) {
+      const settings = this.target.resolveSettings(typed, this.context);
+      const last = await this.waitUntilStopped(typed, settings, this.session());
+      return { outs: { ...outs, ...last.details, outcome: "terminated", completedAt: isoTime(this.now()) } };
+    }
+    return { outs };
+  }
+
+  async delete(_id: string, props: Props): Promise<void> {
+    this.reporter.info(
+      `${this.target.describe(props as unknown as Inputs)}: removed from the stack; nothing was sent (a termination cannot be undone)`,
+    );
+  }
+}

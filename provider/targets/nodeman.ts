@@ -1,0 +1,379 @@
+/**
+ * BlueKing NodeMan: revoke the running tasks of a subscription (`revoke_subscription`,
+ * api-notes §1) through the ESB or the API gateway, then watch the targeted instances stop.
+ * Business errors arrive as HTTP 200 with `result: false`; the gateway refuses with 401 and
+ * `X-Bkapi-Error-*` headers.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { describeSetting, resolveSetting, type SettingSpec, type SettingsContext } from "../config";
+import { ApiError, ConfigurationError, TerminationError } from "../errors";
+import { displayUrl, type HttpResponse } from "../http";
+import {
+  commonFields,
+  TerminationProvider,
+  type PollResult,
+  type Session,
+  type StartResult,
+  type Target,
+  type TerminationRecord,
+} from "../lifecycle";
+import { serializableProvider } from "../serializable";
+import { checkEndpoint, isUnknown, type CheckFailure, type FieldTable } from "../validation";
+import { instanceIdProblem } from "./nodemanInstanceId";
+
+export interface NodemanTaskTerminationInputs {
+  subscriptionId: number;
+  instanceIds?: string[];
+  route?: "apigw" | "esb";
+  stage?: string;
+  waitForTermination?: boolean;
+  waitTimeoutSeconds?: number;
+  whenNothingRunning?: "succeed" | "fail";
+  triggers?: unknown[];
+}
+
+export interface InstanceStatus {
+  instanceId: string;
+  status: string;
+}
+
+export interface NodemanTaskTerminationOutputs extends NodemanTaskTerminationInputs, TerminationRecord {
+  /** The route actually used, after defaults. */
+  resolvedRoute?: "apigw" | "esb";
+  /** The last status seen of each targeted instance. */
+  instances?: InstanceStatus[];
+}
+
+const settingSpecs = {
+  appCode: { config: "blueking:appCode", env: ["BK_APP_CODE"] },
+  appSecret: { config: "blueking:appSecret", env: ["BK_APP_SECRET"] },
+  username: { config: "blueking:username", env: ["BK_USERNAME"] },
+  bkToken: { config: "blueking:bkToken", env: ["BK_TOKEN"] },
+  accessToken: { config: "blueking:accessToken", env: ["BK_ACCESS_TOKEN"] },
+  esbUrl: { config: "blueking:esbUrl", env: ["BK_COMPONENT_API_URL"] },
+  apigwUrlTemplate: { config: "blueking:apigwUrlTemplate", env: ["BK_API_URL_TMPL"] },
+} satisfies Record<string, SettingSpec>;
+
+const runningStatuses = ["PENDING", "RUNNING"];
+
+const fields: FieldTable = {
+  subscriptionId: {
+    type: "integer",
+    required: true,
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    onChange: "replace",
+    description: "the NodeMan subscription id",
+  },
+  instanceIds: {
+    type: "stringList",
+    maxItems: 5000,
+    check: instanceIdProblem,
+    onChange: "replace",
+    description: "instance ids such as host|instance|host|1; absent means every running instance",
+  },
+  route: { type: "enum", values: ["apigw", "esb"], onChange: "replace", description: "API gateway or ESB" },
+  stage: {
+    type: "string",
+    onChange: "replace",
+    check: (v) =>
+      /^[a-z][a-z0-9_-]{0,31}$/.test(v) ? undefined : `must be a gateway stage name such as prod, got "${v}"`,
+    description: "the API gateway stage (default prod)",
+  },
+  whenNothingRunning: {
+    type: "enum",
+    values: ["succeed", "fail"],
+    onChange: "update",
+    description: "what code 3800016 (nothing running) means",
+  },
+  ...commonFields,
+};
+
+interface BluekingAuth {
+  bk_app_code: string;
+  bk_app_secret: string;
+  bk_username?: string;
+  bk_token?: string;
+  access_token?: string;
+}
+
+export interface NodemanSettings {
+  route: "apigw" | "esb";
+  /** Ends with `/backend/api/subscription/`. */
+  baseUrl: URL;
+  auth: BluekingAuth;
+}
+
+function routeFor(news: Record<string, unknown>, context: SettingsContext): "apigw" | "esb" | undefined {
+  if (news.route === "apigw" || news.route === "esb") return news.route;
+  if (resolveSetting(context, settingSpecs.apigwUrlTemplate)) return "apigw";
+  if (resolveSetting(context, settingSpecs.esbUrl)) return "esb";
+  return undefined;
+}
+
+function checkSettings(news: Record<string, unknown>, context: SettingsContext): CheckFailure[] {
+  const s = settingSpecs;
+  const failures: CheckFailure[] = [];
+  for (const key of ["appCode", "appSecret"] as const) {
+    if (!resolveSetting(context, s[key]))
+      failures.push({ property: "credentials", reason: `missing: set ${describeSetting(s[key])}` });
+  }
+  if (
+    !resolveSetting(context, s.username) &&
+    !resolveSetting(context, s.bkToken) &&
+    !resolveSetting(context, s.accessToken)
+  ) {
+    failures.push({
+      property: "credentials",
+      reason: `no user: set ${describeSetting(s.username)}, ${describeSetting(s.bkToken)} or ${describeSetting(s.accessToken)}`,
+    });
+  }
+  if (isUnknown(news.route)) return failures;
+  const route = routeFor(news, context);
+  if (route === undefined) {
+    failures.push({
+      property: "route",
+      reason: `no NodeMan endpoint: set ${describeSetting(s.apigwUrlTemplate)} or ${describeSetting(s.esbUrl)}`,
+    });
+    return failures;
+  }
+  const spec = route === "apigw" ? s.apigwUrlTemplate : s.esbUrl;
+  const value = resolveSetting(context, spec);
+  if (value === undefined) {
+    failures.push({ property: "route", reason: `route "${route}" needs ${describeSetting(spec)}` });
+  } else {
+    const problem = checkEndpoint(value.replace("{api_name}", "bk-nodeman"));
+    if (problem) failures.push({ property: "route", reason: `${describeSetting(spec)} ${problem}` });
+  }
+  return failures;
+}
+
+function resolveSettings(inputs: NodemanTaskTerminationInputs, context: SettingsContext): NodemanSettings {
+  const failures = checkSettings(inputs as unknown as Record<string, unknown>, context);
+  if (failures.length > 0)
+    throw new ConfigurationError(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
+  const s = settingSpecs;
+  const route = routeFor(inputs as unknown as Record<string, unknown>, context) as "apigw" | "esb";
+  const root =
+    route === "apigw"
+      ? `${(resolveSetting(context, s.apigwUrlTemplate) as string).replace("{api_name}", "bk-nodeman").replace(/\/$/, "")}/${inputs.stage ?? "prod"}`
+      : `${(resolveSetting(context, s.esbUrl) as string).replace(/\/$/, "")}/api/c/compapi/v2/nodeman`;
+  const auth: BluekingAuth = {
+    bk_app_code: resolveSetting(context, s.appCode) as string,
+    bk_app_secret: resolveSetting(context, s.appSecret) as string,
+  };
+  const username = resolveSetting(context, s.username);
+  const bkToken = resolveSetting(context, s.bkToken);
+  const accessToken = resolveSetting(context, s.accessToken);
+  if (username) auth.bk_username = username;
+  if (accessToken) auth.access_token = accessToken;
+  else if (bkToken) auth.bk_token = bkToken;
+  return { route, baseUrl: new URL(`${root}/backend/api/subscription/`), auth };
+}
+
+const hints: Record<string, string> = {
+  "1640001":
+    "The API gateway refused the credentials: check blueking:appCode/appSecret/username and bkToken or accessToken",
+  "3800001": "NodeMan refused the request's fields",
+  "3800003": "Check subscriptionId: the subscription has no task",
+  "3800018": "NodeMan's gateway check failed: call it through the API gateway with valid app credentials",
+};
+
+interface Envelope {
+  result?: boolean;
+  code?: number | string;
+  message?: string;
+  data?: unknown;
+}
+
+/** The envelope's data, or an ApiError with the service's code, text and request id. */
+function unwrap(
+  operation: string,
+  url: URL,
+  response: HttpResponse,
+): { ok: true; data: unknown } | { ok: false; error: ApiError } {
+  const envelope = (
+    typeof response.data === "object" && response.data !== null ? response.data : {}
+  ) as Envelope;
+  if (response.status === 200 && envelope.result === true) return { ok: true, data: envelope.data };
+  const code = envelope.code ?? response.headers["x-bkapi-error-code"];
+  const message =
+    envelope.message ??
+    response.headers["x-bkapi-error-message"] ??
+    (typeof response.data === "string" ? response.data.slice(0, 200) : undefined);
+  const codeText = code === undefined ? undefined : String(code);
+  return {
+    ok: false,
+    error: new ApiError({
+      service: "NodeMan",
+      operation,
+      method: "POST",
+      url: displayUrl(url),
+      httpStatus: response.status,
+      code: codeText,
+      serviceMessage: message,
+      requestId: response.requestId,
+      hint: codeText ? hints[codeText] : undefined,
+      attempts: response.attempts,
+    }),
+  };
+}
+
+async function call(
+  session: Session,
+  settings: NodemanSettings,
+  endpoint: string,
+  operation: string,
+  params: Record<string, unknown>,
+) {
+  const url = new URL(`${endpoint}/`, settings.baseUrl);
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  let body: Record<string, unknown> = params;
+  // ESB takes the common arguments in the body; the gateway in a header, keeping the body free of secrets.
+  if (settings.route === "esb") body = { ...settings.auth, ...params };
+  else headers["X-Bkapi-Authorization"] = JSON.stringify(settings.auth);
+  const response = await session.http.send({
+    service: "NodeMan",
+    operation,
+    method: "POST",
+    url: url.toString(),
+    headers,
+    body: JSON.stringify(body),
+    isBusinessError: (_status, data) => typeof data === "object" && data !== null && "code" in data,
+  });
+  return { url, response };
+}
+
+function describeTargets(inputs: NodemanTaskTerminationInputs): string {
+  const count = inputs.instanceIds?.length;
+  return `NodeMan subscription ${inputs.subscriptionId}${count ? ` (${count} instance${count > 1 ? "s" : ""})` : ""}`;
+}
+
+async function terminate(
+  inputs: NodemanTaskTerminationInputs,
+  settings: NodemanSettings,
+  session: Session,
+): Promise<StartResult> {
+  const params: Record<string, unknown> = { subscription_id: inputs.subscriptionId };
+  if (inputs.instanceIds) params.instance_id_list = inputs.instanceIds;
+  const operation = `revoke the running tasks of subscription ${inputs.subscriptionId}`;
+  const { url, response } = await call(session, settings, "revoke", operation, params);
+  const result = unwrap(operation, url, response);
+  const route = { resolvedRoute: settings.route };
+  if (result.ok) return { outcome: "terminated", requestId: response.requestId, details: route };
+  if (result.error.code === "3800016") {
+    // An earlier attempt whose answer was lost may have done the revoke itself.
+    if (response.uncertainAttempts > 0)
+      return { outcome: "terminated", requestId: response.requestId, details: route };
+    if (inputs.whenNothingRunning === "fail") {
+      throw new TerminationError(
+        `${result.error.message}. Set whenNothingRunning: "succeed" to accept a subscription with nothing running.`,
+      );
+    }
+    const seen = await poll(inputs, settings, session);
+    return {
+      outcome: "nothing-running",
+      requestId: response.requestId,
+      details: { ...route, ...seen.details },
+    };
+  }
+  throw result.error;
+}
+
+interface TaskResultItem {
+  instance_id?: string;
+  status?: string;
+  steps?: { status?: string }[];
+}
+
+async function poll(
+  inputs: NodemanTaskTerminationInputs,
+  settings: NodemanSettings,
+  session: Session,
+): Promise<PollResult> {
+  const params: Record<string, unknown> = { subscription_id: inputs.subscriptionId, pagesize: -1 };
+  if (inputs.instanceIds) params.instance_id_list = inputs.instanceIds;
+  const operation = `read the task results of subscription ${inputs.subscriptionId}`;
+  const { url, response } = await call(session, settings, "task_result", operation, params);
+  const result = unwrap(operation, url, response);
+  if (!result.ok) {
+    if (result.error.code === "3800015")
+      return { stopped: false, summary: "task not ready yet", details: {} };
+    throw result.error;
+  }
+  const data = result.data as TaskResultItem[] | { list?: TaskResultItem[] };
+  const items = Array.isArray(data) ? data : data?.list;
+  if (!Array.isArray(items))
+    throw new TerminationError(
+      `NodeMan: ${operation}: the answer's data is not a list (POST ${displayUrl(url)})`,
+    );
+  const instances = items
+    .filter((item): item is TaskResultItem & { instance_id: string } => typeof item.instance_id === "string")
+    .map((item) => ({
+      instanceId: item.instance_id,
+      status: String(item.status),
+      // The record flips to FAILED at once; the step now running finishes first (api-notes §1).
+      stepRunning: (item.steps ?? []).some((step) => runningStatuses.includes(String(step.status))),
+    }))
+    .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
+  const running = instances.filter((i) => runningStatuses.includes(i.status) || i.stepRunning);
+  return {
+    stopped: running.length === 0,
+    summary: `${running.length} of ${instances.length} instance(s) still running`,
+    details: { instances: instances.map(({ instanceId, status }) => ({ instanceId, status })) },
+  };
+}
+
+export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings> = {
+  typeName: "NodemanTaskTermination",
+  fields,
+  checkSettings,
+  resolveSettings,
+  describe: describeTargets,
+  idPrefix: (inputs) => `nodeman/${inputs.subscriptionId}`,
+  terminate,
+  poll,
+};
+
+/** The provider object behind NodemanTaskTermination; drive it directly with plain inputs in tests. */
+export const nodemanTaskTerminationProvider = new TerminationProvider(nodemanTarget);
+
+export interface NodemanTaskTerminationArgs {
+  subscriptionId: pulumi.Input<number>;
+  instanceIds?: pulumi.Input<pulumi.Input<string>[]>;
+  route?: pulumi.Input<"apigw" | "esb">;
+  stage?: pulumi.Input<string>;
+  waitForTermination?: pulumi.Input<boolean>;
+  waitTimeoutSeconds?: pulumi.Input<number>;
+  whenNothingRunning?: pulumi.Input<"succeed" | "fail">;
+  triggers?: pulumi.Input<unknown[]>;
+}
+
+/** Revokes the running tasks of a NodeMan subscription on `pulumi up` and records what happened. */
+export class NodemanTaskTermination extends pulumi.dynamic.Resource {
+  declare readonly outcome: pulumi.Output<TerminationRecord["outcome"]>;
+  declare readonly requestedAt: pulumi.Output<string>;
+  declare readonly completedAt: pulumi.Output<string | undefined>;
+  declare readonly requestId: pulumi.Output<string | undefined>;
+  declare readonly resolvedRoute: pulumi.Output<"apigw" | "esb">;
+  declare readonly instances: pulumi.Output<InstanceStatus[] | undefined>;
+
+  constructor(name: string, args: NodemanTaskTerminationArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = {
+      outcome: undefined,
+      requestedAt: undefined,
+      completedAt: undefined,
+      requestId: undefined,
+      resolvedRoute: undefined,
+      instances: undefined,
+    };
+    super(
+      serializableProvider("nodemanTaskTerminationProvider"),
+      name,
+      { ...args, ...outputs },
+      opts,
+      "termination",
+      "NodemanTaskTermination",
+    );
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Input validation as data: each target declares a table of fields, and the same table drives
+ * `check` (what is valid) and `diff` (what a change means). Pure functions, no I/O.
+ */
+
+/** What the engine sends for a value not known yet during preview. Never an error. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+interface FieldBase {
+  /** A change of this field: "replace" terminates again, "update" only changes the record. */
+  onChange: "replace" | "update";
+  required?: boolean;
+  description: string;
+}
+
+export type FieldSpec = FieldBase &
+  (
+    | { type: "integer"; min: number; max: number }
+    | { type: "string"; check?: (value: string) => string | undefined }
+    | { type: "boolean" }
+    | { type: "enum"; values: readonly string[] }
+    | { type: "stringList"; check?: (value: string) => string | undefined; maxItems: number }
+    | { type: "list" }
+  );
+
+export type FieldTable = Record<string, FieldSpec>;
+
+/** Keys the engine adds to every dynamic resource's inputs. */
+const engineKeys = new Set(["__provider"]);
+
+const maxStringLength = 1024;
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? text.slice(0, 57) + "..." : text;
+}
+
+function checkString(value: unknown, check?: (value: string) => string | undefined): string | undefined {
+  if (typeof value !== "string") return `must be a string, got ${describeValue(value)}`;
+  if (value.trim() === "") return "must not be empty";
+  if (value.length > maxStringLength) return `must be at most ${maxStringLength} characters`;
+  return check?.(value);
+}
+
+function checkField(spec: FieldSpec, value: unknown): string | undefined {
+  switch (spec.type) {
+    case "integer":
+      if (typeof value !== "number" || !Number.isInteger(value))
+        return `must be an integer, got ${describeValue(value)}`;
+      if (value < spec.min || value > spec.max)
+        return `must be between ${spec.min} and ${spec.max}, got ${value}`;
+      return undefined;
+    case "string":
+      return checkString(value, spec.check);
+    case "boolean":
+      return typeof value === "boolean" ? undefined : `must be true or false, got ${describeValue(value)}`;
+    case "enum":
+      return typeof value === "string" && spec.values.includes(value)
+        ? undefined
+        : `must be one of ${spec.values.map((v) => `"${v}"`).join(", ")}, got ${describeValue(value)}`;
+    case "list":
+      return Array.isArray(value) ? undefined : `must be a list, got ${describeValue(value)}`;
+    case "stringList": {
+      if (!Array.isArray(value)) return `must be a list of strings, got ${describeValue(value)}`;
+      if (value.length === 0) return "must not be empty: leave it out to mean all";
+      if (value.length > spec.maxItems)
+        return `must hold at most ${spec.maxItems} items, got ${value.length}`;
+      return undefined;
+    }
+  }
+}
+
+/** Every failure in `news` against the table, each naming its field (`instanceIds[2]` for an item). */
+export function validateFields(news: Record<string, unknown>, table: FieldTable): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const key of Object.keys(news)) {
+    if (!(key in table) && !engineKeys.has(key)) {
+      failures.push({
+        property: key,
+        reason: `unknown argument; expected one of ${Object.keys(table).join(", ")}`,
+      });
+    }
+  }
+  for (const [property, spec] of Object.entries(table)) {
+    const value = news[property];
+    if (isUnknown(value)) continue;
+    if (value === undefined || value === null) {
+      if (spec.required) failures.push({ property, reason: `is required: ${spec.description}` });
+      continue;
+    }
+    const reason = checkField(spec, value);
+    if (reason) {
+      failures.push({ property, reason });
+      continue;
+    }
+    if (spec.type === "stringList") {
+      const items = value as unknown[];
+      items.forEach((item, index) => {
+        if (isUnknown(item)) return;
+        const itemReason = checkString(item, spec.check);
+        if (itemReason) failures.push({ property: `${property}[${index}]`, reason: itemReason });
+      });
+      const seen = new Set<unknown>();
+      items.forEach((item, index) => {
+        if (seen.has(item) && !isUnknown(item))
+          failures.push({ property: `${property}[${index}]`, reason: `duplicates ${describeValue(item)}` });
+        seen.add(item);
+      });
+    }
+  }
+  return failures;
+}
+
+/** Deep equality of two input values, as the engine would see them. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export interface FieldDiff {
+  changes: boolean;
+  replaces: string[];
+}
+
+/** Which declared fields changed and which of those force a new termination; `__provider` never counts. */
+export function diffFields(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  table: FieldTable,
+): FieldDiff {
+  const changed = Object.keys(table).filter(
+    (key) => isUnknown(news[key]) || !sameValue(olds[key], news[key]),
+  );
+  return {
+    changes: changed.length > 0,
+    replaces: changed.filter((key) => table[key].onChange === "replace"),
+  };
+}
+
+/** A string made only of characters that are safe in one URL path segment, with no dot-only segment. */
+export function checkPathId(value: string): string | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value) || value.length > 128) {
+    return `must be an id of letters, digits, "-", "_" or "." (at most 128), got ${describeValue(value)}`;
+  }
+  return undefined;
+}
+
+/** An http(s) base URL with nothing that could carry or leak data (query, fragment, user info). */
+export function checkEndpoint(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must be an http(s) URL, got "${value}"`;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `must be an http(s) URL, got "${value}"`;
+  if (url.search || url.hash || url.username || url.password)
+    return "must not carry a query, fragment or user info";
+  return undefined;
+}

@@ -1,0 +1,109 @@
+import { expect } from "chai";
+import { decideRetry } from "../../provider/http";
+import { diffFields, UNKNOWN, validateFields, type FieldTable } from "../../provider/validation";
+
+const table: FieldTable = {
+  id: { type: "integer", min: 1, max: 10, required: true, onChange: "replace", description: "an id" },
+  name: { type: "string", onChange: "replace", description: "a name" },
+  ids: {
+    type: "stringList",
+    maxItems: 3,
+    onChange: "replace",
+    check: (v) => (v === "bad" ? "is bad" : undefined),
+    description: "ids",
+  },
+  wait: { type: "boolean", onChange: "update", description: "wait" },
+  mode: { type: "enum", values: ["a", "b"], onChange: "update", description: "mode" },
+};
+
+describe("field validation", () => {
+  const cases: [string, Record<string, unknown>, string[]][] = [
+    ["valid", { id: 1, name: "x", ids: ["a"], wait: true, mode: "a" }, []],
+    ["missing required", {}, ["id"]],
+    ["wrong type", { id: "1" }, ["id"]],
+    ["out of range", { id: 11 }, ["id"]],
+    ["not an integer", { id: 1.5 }, ["id"]],
+    ["empty string", { id: 1, name: " " }, ["name"]],
+    ["bad item", { id: 1, ids: ["a", "bad"] }, ["ids[1]"]],
+    ["duplicate item", { id: 1, ids: ["a", "a"] }, ["ids[1]"]],
+    ["empty list", { id: 1, ids: [] }, ["ids"]],
+    ["too many", { id: 1, ids: ["a", "b", "c", "d"] }, ["ids"]],
+    ["enum typo", { id: 1, mode: "A" }, ["mode"]],
+    ["unknown key", { id: 1, extra: true }, ["extra"]],
+    ["engine key", { id: 1, __provider: "x" }, []],
+    ["unknown values in preview", { id: UNKNOWN, name: UNKNOWN, ids: [UNKNOWN, "a"], mode: UNKNOWN }, []],
+  ];
+  for (const [name, news, properties] of cases) {
+    it(`${name}: fails on [${properties.join(", ")}]`, () => {
+      expect(validateFields(news, table).map((f) => f.property)).to.deep.equal(properties);
+    });
+  }
+});
+
+describe("diff decisions", () => {
+  const olds = { id: 1, name: "x", wait: true, __provider: "old code", outcome: "terminated" };
+  const cases: [string, Record<string, unknown>, boolean, string[]][] = [
+    ["same inputs", { id: 1, name: "x", wait: true, __provider: "old code" }, false, []],
+    ["provider code only", { id: 1, name: "x", wait: true, __provider: "new code" }, false, []],
+    ["target changed", { id: 2, name: "x", wait: true }, true, ["id"]],
+    ["wait setting changed", { id: 1, name: "x", wait: false }, true, []],
+    ["target unknown in preview", { id: UNKNOWN, name: "x", wait: true }, true, ["id"]],
+    ["list added", { id: 1, name: "x", wait: true, ids: ["a"] }, true, ["ids"]],
+  ];
+  for (const [name, news, changes, replaces] of cases) {
+    it(`${name}: changes=${changes}, replaces=[${replaces.join(", ")}]`, () => {
+      expect(diffFields(olds, news, table)).to.deep.equal({ changes, replaces });
+    });
+  }
+});
+
+describe("retry policy", () => {
+  const settings = { maxAttempts: 3, maxRetryMs: 10_000 };
+  const response = (status: number, retryAfterSeconds?: number, data?: unknown) => ({
+    kind: "response" as const,
+    status,
+    data,
+    retryAfterSeconds,
+  });
+  const network = (code: string, connected = true) => ({
+    kind: "network" as const,
+    code,
+    message: code,
+    connected,
+  });
+  const cases: [string, Parameters<typeof decideRetry>[0], number, boolean, boolean][] = [
+    ["503 is retried, turned away", response(503), 1, true, false],
+    ["502 is retried, may have run", response(502), 1, true, true],
+    ["504 is retried", response(504), 1, true, true],
+    ["500 without a service code is retried", response(500), 1, true, true],
+    ["500 with a service code is not", response(500, undefined, { error_code: "0175" }), 1, false, false],
+    ["429 is retried", response(429, 1), 1, true, false],
+    ["400 is not", response(400), 1, false, false],
+    ["401 is not", response(401), 1, false, false],
+    ["connection reset is retried", network("ECONNRESET"), 1, true, true],
+    ["refused is retried, never reached", network("ECONNREFUSED", false), 1, true, false],
+    ["timeout is retried", network("ETIMEDOUT"), 1, true, true],
+    ["unknown error is not", network("EWHATEVER"), 1, false, true],
+    ["last attempt is not", response(503), 3, false, false],
+  ];
+  for (const [name, outcome, attempt, retry, uncertain] of cases) {
+    it(name, () => {
+      const decision = decideRetry(outcome, attempt, 0, settings, 0.5, (_s, data) => data !== undefined);
+      expect({ retry: decision.retry, uncertain: decision.uncertain }).to.deep.equal({ retry, uncertain });
+    });
+  }
+
+  it("honours Retry-After in seconds", () => {
+    expect(decideRetry(response(429, 3), 1, 0, settings, 0.5).delayMs).to.equal(3000);
+  });
+  it("grows the delay exponentially with jitter, capped", () => {
+    const delays = [1, 2, 3, 10].map(
+      (n) => decideRetry(response(503), n, 0, { maxAttempts: 20, maxRetryMs: 1e9 }, 1).delayMs,
+    );
+    expect(delays).to.deep.equal([500, 1000, 2000, 10000]);
+    expect(decideRetry(response(503), 1, 0, settings, 0).delayMs).to.equal(250);
+  });
+  it("stops when the next delay would pass the time budget", () => {
+    expect(decideRetry(response(429, 5), 1, 6_000, settings, 0.5).retry).to.equal(false);
+  });
+});
