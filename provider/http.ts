@@ -241,6 +241,8 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
         timeout: settings.requestTimeoutMs,
         signal: AbortSignal.timeout(settings.requestTimeoutMs),
         responseType: "text",
+        // Raw bodies both ways: what is signed must be exactly what is sent.
+        transformRequest: [(data: unknown) => data],
         transformResponse: [(data: string) => data],
         validateStatus: () => true,
         // A redirect would carry our signed headers to another host.

@@ -166,3 +166,13 @@ export function checkEndpoint(value: string): string | undefined {
     return "must not carry a query, fragment or user info";
   return undefined;
 }
+
+/**
+ * One URL path segment, percent-encoded. "." and ".." are refused outright: URL parsers resolve
+ * them, which would send the request to another route.
+ */
+export function pathSegment(name: string, value: string): string {
+  if (value === "." || value === ".." || value === "")
+    throw new Error(`${name} "${value}" cannot be used in a URL path`);
+  return encodeURIComponent(value);
+}

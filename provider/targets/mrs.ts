@@ -18,7 +18,14 @@ import {
 } from "../lifecycle";
 import { serializableProvider } from "../serializable";
 import { signRequest, type AkSkCredentials } from "../signing/sdkHmacSha256";
-import { checkEndpoint, checkPathId, isUnknown, type CheckFailure, type FieldTable } from "../validation";
+import {
+  checkEndpoint,
+  checkPathId,
+  isUnknown,
+  pathSegment,
+  type CheckFailure,
+  type FieldTable,
+} from "../validation";
 
 export interface MrsJobTerminationInputs {
   clusterId: string;
@@ -226,9 +233,11 @@ function apiError(operation: string, method: string, url: URL, response: HttpRes
 
 function jobUrl(settings: MrsSettings, inputs: MrsJobTerminationInputs, suffix = ""): URL {
   const base = settings.endpoint.pathname.replace(/\/$/, "");
-  const e = encodeURIComponent;
+  const project = pathSegment("projectId", settings.projectId);
+  const cluster = pathSegment("clusterId", inputs.clusterId);
+  const job = pathSegment("jobExecutionId", inputs.jobExecutionId);
   const url = new URL(settings.endpoint.toString());
-  url.pathname = `${base}/v2/${e(settings.projectId)}/clusters/${e(inputs.clusterId)}/job-executions/${e(inputs.jobExecutionId)}${suffix}`;
+  url.pathname = `${base}/v2/${project}/clusters/${cluster}/job-executions/${job}${suffix}`;
   return url;
 }
 

@@ -1,0 +1,265 @@
+import { expect } from "chai";
+import { startEmulator, type Emulator } from "../../emulator";
+import { isApiError, TerminationIncompleteError } from "../../provider";
+import { mrsTarget } from "../../provider/targets/mrs";
+import { UNKNOWN } from "../../provider/validation";
+import {
+  baseSeed,
+  clusterId,
+  findSecrets,
+  huaweiConfig,
+  projectId,
+  secrets,
+  testProvider,
+} from "../helpers/fixtures";
+
+const running = { clusterId, jobExecutionId: "job-running" };
+
+async function caught(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("MrsJobTermination provider against the emulator", () => {
+  let emulator: Emulator;
+  beforeEach(async () => {
+    emulator = await startEmulator({ seed: baseSeed() });
+  });
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  const kills = () => emulator.requests({ route: "mrs.kill" }).length;
+
+  for (const mode of ["aksk", "token"] as const) {
+    it(`kills a running job and waits until KILLED (${mode})`, async () => {
+      const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url, mode));
+      const { id, outs } = await provider.create(running);
+      expect(id).to.match(/^mrs\/cluster-1\/job-running@\d+$/);
+      expect(outs).to.include({
+        outcome: "terminated",
+        jobState: "KILLED",
+        jobResult: "KILLED",
+        jobName: "nightly-etl",
+      });
+      expect(outs.requestId).to.be.a("string").and.not.equal("");
+      expect(Date.parse(outs.completedAt)).to.be.at.least(Date.parse(outs.requestedAt));
+      expect(emulator.effectiveCount("mrs.kill")).to.equal(1);
+      expect(kills()).to.equal(1);
+      expect(findSecrets(outs, lines, emulator.requests())).to.deep.equal([]);
+    });
+  }
+
+  it("waits while the kill takes effect, reporting what it sees", async () => {
+    await emulator.close();
+    emulator = await startEmulator({ seed: { ...baseSeed(), mrsKillDelayMs: 300 } });
+    const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    const { outs } = await provider.create(running);
+    expect(outs.jobState).to.equal("KILLED");
+    expect(lines.some((l) => /job RUNNING.*waiting/.test(l))).to.equal(true, lines.join("\n"));
+    expect(emulator.requests({ route: "mrs.get_job" }).length).to.be.greaterThan(2);
+  });
+
+  it("does not kill a job that already finished", async () => {
+    const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    const { outs } = await provider.create({ clusterId, jobExecutionId: "job-finished" });
+    expect(outs).to.include({ outcome: "already-finished", jobState: "FINISHED", jobResult: "SUCCEEDED" });
+    expect(kills()).to.equal(0);
+  });
+
+  it('fails on a finished job with whenAlreadyFinished: "fail", without killing', async () => {
+    const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    const error = await caught(
+      provider.create({ clusterId, jobExecutionId: "job-finished", whenAlreadyFinished: "fail" }),
+    );
+    expect(error.message).to.match(/already finished: state FINISHED, result SUCCEEDED/);
+    expect(kills()).to.equal(0);
+  });
+
+  it("records the request without waiting when waitForTermination is false", async () => {
+    const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    const { outs } = await provider.create({ ...running, waitForTermination: false });
+    expect(outs.outcome).to.equal("requested");
+    expect(outs.completedAt).to.equal(undefined);
+    expect(kills()).to.equal(1);
+  });
+
+  const apiErrors: [string, () => Record<string, string>, Record<string, unknown>, string, RegExp][] = [
+    [
+      "unknown job",
+      () => huaweiConfig(emulator.url),
+      { clusterId, jobExecutionId: "no-such-job" },
+      "0176",
+      /Check jobExecutionId/,
+    ],
+    [
+      "unknown cluster (errorCode spelling)",
+      () => huaweiConfig(emulator.url),
+      { clusterId: "no-such-cluster", jobExecutionId: "job-running" },
+      "12000003",
+      /Check clusterId/,
+    ],
+    [
+      "wrong secret key",
+      () => ({ ...huaweiConfig(emulator.url), "huaweicloud:secretKey": "WRONG-" + secrets.secretKey }),
+      running,
+      "APIGW.0301",
+      /clock/,
+    ],
+    [
+      "expired token",
+      () => ({ ...huaweiConfig(emulator.url, "token"), "huaweicloud:authToken": secrets.expiredToken }),
+      running,
+      "APIGW.0307",
+      /expired/,
+    ],
+    [
+      "unknown token",
+      () => ({
+        ...huaweiConfig(emulator.url, "token"),
+        "huaweicloud:authToken": "nope-" + secrets.authToken,
+      }),
+      running,
+      "APIGW.0301",
+      /token/,
+    ],
+  ];
+  for (const [name, config, inputs, code, hint] of apiErrors) {
+    it(`reports ${name} with code ${code}, HTTP status, request id and a hint, and no secret`, async () => {
+      const { provider, lines } = await testProvider(mrsTarget, config());
+      const error = await caught(provider.create(inputs));
+      expect(isApiError(error), String(error)).to.equal(true);
+      if (!isApiError(error)) return;
+      expect(error.code).to.equal(code);
+      expect(error.httpStatus).to.be.within(400, 499);
+      expect(error.requestId).to.be.a("string").and.not.equal("");
+      expect(error.message)
+        .to.include(code)
+        .and.include(error.requestId as string)
+        .and.match(hint);
+      expect(error.serviceMessage).to.be.a("string").and.not.equal("");
+      expect(findSecrets(error.message, error.stack, lines, emulator.requests())).to.deep.equal([]);
+      expect(kills()).to.equal(0);
+    });
+  }
+
+  it("reports a refused kill (0175) with the service's text and request id; a later create succeeds", async () => {
+    emulator.injectFault({
+      route: "mrs.kill",
+      fault: {
+        kind: "reply",
+        status: 400,
+        body: { error_code: "0175", error_msg: "Failed to kill the job" },
+      },
+    });
+    const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    const error = await caught(provider.create(running));
+    expect(error.message)
+      .to.include("0175")
+      .and.include("Failed to kill the job")
+      .and.match(/request id \S+/);
+    expect(emulator.effectiveCount("mrs.kill")).to.equal(0);
+    const { outs } = await provider.create(running);
+    expect(outs.outcome).to.equal("terminated");
+  });
+
+  it("records a timed-out wait as created-but-incomplete, and update resumes the wait without a new kill", async () => {
+    await emulator.close();
+    emulator = await startEmulator({ seed: { ...baseSeed(), mrsKillDelayMs: 1500 } });
+    const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    const error = await caught(provider.create({ ...running, waitTimeoutSeconds: 1 }));
+    expect(error).to.be.instanceOf(TerminationIncompleteError);
+    const incomplete = error as TerminationIncompleteError;
+    expect(incomplete.message).to.match(/not stopped after waitTimeoutSeconds=1; last seen: job RUNNING/);
+    expect(incomplete.id).to.match(/^mrs\/cluster-1\/job-running@/);
+    expect(incomplete.properties).to.include({ outcome: "requested", jobState: "RUNNING" });
+    const { outs } = await provider.update(incomplete.id, incomplete.properties, {
+      ...running,
+      waitTimeoutSeconds: 10,
+    });
+    expect(outs).to.include({ outcome: "terminated", jobState: "KILLED", waitTimeoutSeconds: 10 });
+    expect(kills()).to.equal(1);
+  });
+
+  it("check validates without sending anything, and accepts unknown values", async () => {
+    const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    expect((await provider.check({}, running)).failures).to.deep.equal([]);
+    expect(
+      (await provider.check({}, { clusterId: UNKNOWN, jobExecutionId: UNKNOWN, projectId: UNKNOWN }))
+        .failures,
+    ).to.deep.equal([]);
+    const bad = await provider.check(
+      {},
+      { clusterId: "../etc", jobExecutionId: "a?b", waitTimeoutSeconds: 0, whenAlreadyFinished: "sucess" },
+    );
+    expect(bad.failures.map((f) => f.property)).to.deep.equal([
+      "clusterId",
+      "jobExecutionId",
+      "whenAlreadyFinished",
+      "waitTimeoutSeconds",
+    ]);
+    expect(emulator.requests()).to.deep.equal([]);
+  });
+
+  it("check names every missing setting with its config key and environment variable", async () => {
+    const { provider } = await testProvider(mrsTarget, {});
+    const { failures } = await provider.check({}, running);
+    const text = failures.map((f) => `${f.property}: ${f.reason}`).join("\n");
+    expect(text)
+      .to.include("huaweicloud:accessKey")
+      .and.include("HW_ACCESS_KEY")
+      .and.include("HW_AUTH_TOKEN");
+    expect(text).to.include("projectId: is required").and.include("HW_PROJECT_ID");
+    expect(text).to.include("region: is required").and.include("HW_MRS_ENDPOINT");
+  });
+
+  it("takes settings from the environment when stack config has none", async () => {
+    const env = {
+      HW_ACCESS_KEY: huaweiConfig("x")["huaweicloud:accessKey"],
+      HW_SECRET_KEY: secrets.secretKey,
+      HW_PROJECT_ID: projectId,
+      HW_MRS_ENDPOINT: emulator.url,
+    };
+    const { provider } = await testProvider(mrsTarget, {}, { env });
+    expect((await provider.check({}, running)).failures).to.deep.equal([]);
+    expect((await provider.create(running)).outs.outcome).to.equal("terminated");
+  });
+
+  it("prefers the resource argument over stack config over environment", async () => {
+    const config = { ...huaweiConfig("http://127.0.0.1:1"), "huaweicloud:projectId": "wrong-project" };
+    const { provider } = await testProvider(mrsTarget, config, {
+      env: { HW_MRS_ENDPOINT: "http://127.0.0.1:2" },
+    });
+    const { outs } = await provider.create({ ...running, projectId, endpoint: emulator.url });
+    expect(outs.outcome).to.equal("terminated");
+  });
+
+  it("read reports the live state and sends no kill; delete sends nothing", async () => {
+    const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    const inputs = { clusterId, jobExecutionId: "job-accepted" };
+    const read = await provider.read("mrs/x@1", { ...inputs, outcome: "requested", jobState: "RUNNING" });
+    expect(read.props).to.include({ jobState: "ACCEPTED", outcome: "requested" });
+    const before = emulator.requests().length;
+    await provider.delete("mrs/x@1", inputs);
+    expect(emulator.requests().length).to.equal(before);
+    expect(lines.at(-1)).to.match(/nothing was sent/);
+    expect(kills()).to.equal(0);
+  });
+
+  it("encodes ids into the path: nothing reaches another route", async () => {
+    const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    // check refuses these; create must still never build a traversing URL if called directly.
+    const error = await caught(provider.create({ clusterId, jobExecutionId: "../job-running" }));
+    expect(error.message).to.include("%2F");
+    expect(
+      emulator
+        .requests()
+        .every((r) => r.path.startsWith(`/v2/${projectId}/clusters/${clusterId}/job-executions/`)),
+    ).to.equal(true);
+    expect(kills()).to.equal(0);
+  });
+});

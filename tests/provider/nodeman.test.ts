@@ -1,0 +1,200 @@
+import { expect } from "chai";
+import { startEmulator, type Emulator } from "../../emulator";
+import { isApiError } from "../../provider";
+import { nodemanTarget } from "../../provider/targets/nodeman";
+import { UNKNOWN } from "../../provider/validation";
+import { baseSeed, bluekingConfig, findSecrets, secrets, testProvider } from "../helpers/fixtures";
+
+async function caught(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("NodemanTaskTermination provider against the emulator", () => {
+  let emulator: Emulator;
+  beforeEach(async () => {
+    emulator = await startEmulator({ seed: baseSeed() });
+  });
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  const revokes = () => emulator.requests({ route: "nodeman.revoke" });
+  const statusOf = (outs: { instances?: { instanceId: string; status: string }[] }) =>
+    Object.fromEntries((outs.instances ?? []).map((i) => [i.instanceId, i.status]));
+
+  for (const route of ["apigw", "esb"] as const) {
+    it(`revokes every running instance through the ${route} route and waits`, async () => {
+      const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, route));
+      const { id, outs } = await provider.create({ subscriptionId: 42 });
+      expect(id).to.match(/^nodeman\/42@\d+$/);
+      expect(outs).to.include({ outcome: "terminated", resolvedRoute: route });
+      expect(statusOf(outs)).to.deep.equal({
+        "host|instance|host|1": "FAILED",
+        "host|instance|host|2": "FAILED",
+        "host|instance|host|127.0.0.1-0-0": "FAILED",
+        "host|instance|host|4": "SUCCESS",
+      });
+      expect(emulator.effectiveCount("nodeman.revoke")).to.equal(1);
+      const [revoke] = revokes();
+      expect(revoke.transport).to.equal(route);
+      if (route === "apigw") {
+        expect(outs.requestId).to.be.a("string").and.not.equal("");
+        expect(JSON.stringify(revoke.body)).not.to.include("bk_app_secret");
+        expect(revoke.headers["x-bkapi-authorization"]).to.be.a("string");
+      } else {
+        expect(JSON.stringify(revoke.body)).to.include("bk_app_code");
+      }
+      expect(findSecrets(outs, lines, emulator.requests())).to.deep.equal([]);
+    });
+  }
+
+  it("revokes only the listed instances, whatever their status", async () => {
+    const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+    const { outs } = await provider.create({
+      subscriptionId: 42,
+      instanceIds: ["host|instance|host|1", "host|instance|host|4"],
+    });
+    expect(statusOf(outs)).to.deep.equal({
+      "host|instance|host|1": "FAILED",
+      "host|instance|host|4": "FAILED",
+    });
+    const live = await provider.read("nodeman/42@1", { subscriptionId: 42 });
+    expect(statusOf(live.props)["host|instance|host|2"]).to.equal("RUNNING");
+  });
+
+  it("treats 3800016 (nothing running) as done by default, recording the statuses", async () => {
+    const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+    const { outs } = await provider.create({ subscriptionId: 43 });
+    expect(outs.outcome).to.equal("nothing-running");
+    expect(statusOf(outs)).to.deep.equal({ "host|instance|host|9": "SUCCESS" });
+    expect(emulator.effectiveCount("nodeman.revoke")).to.equal(0);
+  });
+
+  it('fails on 3800016 with whenNothingRunning: "fail", naming the code', async () => {
+    const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
+    const error = await caught(provider.create({ subscriptionId: 43, whenNothingRunning: "fail" }));
+    expect(error.message).to.include("3800016").and.include("whenNothingRunning");
+  });
+
+  const apiErrors: [string, () => Record<string, string>, Record<string, unknown>, string, number][] = [
+    [
+      "a subscription without task",
+      () => bluekingConfig(emulator.url, "apigw"),
+      { subscriptionId: 44 },
+      "3800003",
+      200,
+    ],
+    [
+      "an unknown subscription",
+      () => bluekingConfig(emulator.url, "esb"),
+      { subscriptionId: 999 },
+      "3800003",
+      200,
+    ],
+    [
+      "a wrong app secret on the gateway",
+      () => ({ ...bluekingConfig(emulator.url, "apigw"), "blueking:appSecret": "x" + secrets.appSecret }),
+      { subscriptionId: 42 },
+      "1640001",
+      401,
+    ],
+    [
+      "a wrong app secret on the ESB",
+      () => ({ ...bluekingConfig(emulator.url, "esb"), "blueking:appSecret": "x" + secrets.appSecret }),
+      { subscriptionId: 42 },
+      "1306101",
+      200,
+    ],
+    [
+      "a wrong user token on the gateway",
+      () => ({ ...bluekingConfig(emulator.url, "apigw"), "blueking:bkToken": "x" + secrets.bkToken }),
+      { subscriptionId: 42 },
+      "1640001",
+      401,
+    ],
+  ];
+  for (const [name, config, inputs, code, status] of apiErrors) {
+    it(`reports ${name} as ${code} (HTTP ${status}), without secrets`, async () => {
+      const { provider, lines } = await testProvider(nodemanTarget, config());
+      const error = await caught(provider.create(inputs));
+      expect(isApiError(error), String(error)).to.equal(true);
+      if (!isApiError(error)) return;
+      expect({ code: error.code, status: error.httpStatus }).to.deep.equal({ code, status });
+      expect(error.message).to.include(code).and.include("NodeMan");
+      if (config()["blueking:apigwUrlTemplate"]) expect(error.message).to.match(/request id \S+/);
+      expect(findSecrets(error.message, error.stack, lines, emulator.requests())).to.deep.equal([]);
+      expect(emulator.effectiveCount("nodeman.revoke")).to.equal(0);
+    });
+  }
+
+  it("waits while revoked steps still read RUNNING, then reports FAILED", async () => {
+    await emulator.close();
+    emulator = await startEmulator({ seed: { ...baseSeed(), nodemanStepDelayMs: 300 } });
+    const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+    const { outs } = await provider.create({ subscriptionId: 42, instanceIds: ["host|instance|host|1"] });
+    expect(statusOf(outs)).to.deep.equal({ "host|instance|host|1": "FAILED" });
+    expect(lines.some((l) => /1 of 1 instance\(s\) still running; waiting/.test(l))).to.equal(
+      true,
+      lines.join("\n"),
+    );
+  });
+
+  it("keeps polling while the task result is not ready (3800015)", async () => {
+    const seed = baseSeed();
+    seed.blueking!.subscriptions![0].taskNotReadyFor = 2;
+    await emulator.close();
+    emulator = await startEmulator({ seed });
+    const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
+    const { outs } = await provider.create({ subscriptionId: 42 });
+    expect(outs.outcome).to.equal("terminated");
+    expect(lines.some((l) => /task not ready yet/.test(l))).to.equal(true);
+  });
+
+  it("check validates without sending anything", async () => {
+    const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+    expect(
+      (await provider.check({}, { subscriptionId: 42, instanceIds: ["host|instance|host|1"] })).failures,
+    ).to.deep.equal([]);
+    expect(
+      (await provider.check({}, { subscriptionId: UNKNOWN, instanceIds: [UNKNOWN] })).failures,
+    ).to.deep.equal([]);
+    const bad = await provider.check(
+      {},
+      { subscriptionId: -1, instanceIds: ["host|instance|host|1", "nope"], route: "gateway" },
+    );
+    expect(bad.failures.map((f) => f.property)).to.deep.equal(["subscriptionId", "instanceIds[1]", "route"]);
+    expect(emulator.requests()).to.deep.equal([]);
+  });
+
+  it("check explains missing credentials and endpoints", async () => {
+    const { provider } = await testProvider(nodemanTarget, {});
+    const text = (await provider.check({}, { subscriptionId: 42 })).failures.map((f) => f.reason).join("\n");
+    for (const expected of [
+      "blueking:appCode",
+      "BK_APP_SECRET",
+      "BK_USERNAME",
+      "blueking:apigwUrlTemplate",
+      "BK_COMPONENT_API_URL",
+    ]) {
+      expect(text).to.include(expected);
+    }
+  });
+
+  it("uses the ESB when only it is configured, the gateway when both are", async () => {
+    const both = {
+      ...bluekingConfig(emulator.url, "esb"),
+      "blueking:apigwUrlTemplate": `${emulator.url}/api/{api_name}`,
+    };
+    const { provider } = await testProvider(nodemanTarget, both);
+    expect(
+      (await provider.create({ subscriptionId: 42, waitForTermination: false })).outs.resolvedRoute,
+    ).to.equal("apigw");
+    const esbOnly = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
+    expect((await esbOnly.provider.create({ subscriptionId: 43 })).outs.resolvedRoute).to.equal("esb");
+  });
+});
