@@ -85,7 +85,7 @@ export function huaweiConfig(url: string, mode: "aksk" | "token" = "aksk"): Reco
 }
 
 export function bluekingConfig(url: string, route: "apigw" | "esb"): Record<string, string> {
-  const endpoint =
+  const endpoint: Record<string, string> =
     route === "apigw" ? { "blueking:apigwUrlTemplate": `${url}/api/{api_name}` } : { "blueking:esbUrl": url };
   return {
     "blueking:appCode": "pulumi-termination",
@@ -117,7 +117,15 @@ export async function testProvider<I extends object, S>(
     pollIntervalMs: 20,
     maxPollIntervalMs: 50,
   });
-  await provider.configure({ config: { get: (key: string) => config[key] } });
+  await provider.configure({
+    config: {
+      get: (key: string) => config[key],
+      require: (key: string) => {
+        if (config[key] === undefined) throw new Error(`missing ${key}`);
+        return config[key];
+      },
+    },
+  });
   return { provider, lines };
 }
 

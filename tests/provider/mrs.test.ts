@@ -196,7 +196,7 @@ describe("MrsJobTermination provider against the emulator", () => {
       {},
       { clusterId: "../etc", jobExecutionId: "a?b", waitTimeoutSeconds: 0, whenAlreadyFinished: "sucess" },
     );
-    expect(bad.failures.map((f) => f.property)).to.deep.equal([
+    expect((bad.failures ?? []).map((f) => f.property)).to.deep.equal([
       "clusterId",
       "jobExecutionId",
       "whenAlreadyFinished",
@@ -207,7 +207,7 @@ describe("MrsJobTermination provider against the emulator", () => {
 
   it("check names every missing setting with its config key and environment variable", async () => {
     const { provider } = await testProvider(mrsTarget, {});
-    const { failures } = await provider.check({}, running);
+    const failures = (await provider.check({}, running)).failures ?? [];
     const text = failures.map((f) => `${f.property}: ${f.reason}`).join("\n");
     expect(text)
       .to.include("huaweicloud:accessKey")

@@ -167,13 +167,19 @@ describe("NodemanTaskTermination provider against the emulator", () => {
       {},
       { subscriptionId: -1, instanceIds: ["host|instance|host|1", "nope"], route: "gateway" },
     );
-    expect(bad.failures.map((f) => f.property)).to.deep.equal(["subscriptionId", "instanceIds[1]", "route"]);
+    expect((bad.failures ?? []).map((f) => f.property)).to.deep.equal([
+      "subscriptionId",
+      "instanceIds[1]",
+      "route",
+    ]);
     expect(emulator.requests()).to.deep.equal([]);
   });
 
   it("check explains missing credentials and endpoints", async () => {
     const { provider } = await testProvider(nodemanTarget, {});
-    const text = (await provider.check({}, { subscriptionId: 42 })).failures.map((f) => f.reason).join("\n");
+    const text = ((await provider.check({}, { subscriptionId: 42 })).failures ?? [])
+      .map((f) => f.reason)
+      .join("\n");
     for (const expected of [
       "blueking:appCode",
       "BK_APP_SECRET",
