@@ -57,7 +57,7 @@ export class ApiError extends TerminationError {
 
 function formatApiError(d: ApiErrorDetails): string {
   const code = d.code === undefined ? "" : `, code ${d.code}`;
-  const text = d.serviceMessage ? `: ${d.serviceMessage}` : "";
+  const text = d.serviceMessage?.trim() ? `: ${d.serviceMessage.trim()}` : "";
   const requestId = d.requestId ? ` (request id ${d.requestId})` : "";
   const attempts = d.attempts && d.attempts > 1 ? ` after ${d.attempts} attempts` : "";
   const hint = d.hint ? `. ${d.hint}` : "";

@@ -261,7 +261,11 @@ async function send(
     url: url.toString(),
     headers,
     body: "",
-    isBusinessError: (_status, data) => errorCode(data) !== undefined,
+    // A 5xx with an MRS code is the service's answer; the gateway's own (APIGW.*) or none is a fault.
+    isBusinessError: (_status, data) => {
+      const code = errorCode(data);
+      return code !== undefined && !code.startsWith("APIGW.");
+    },
     sign:
       auth.kind === "aksk"
         ? (r) =>

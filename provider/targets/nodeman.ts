@@ -239,7 +239,8 @@ async function call(
     url: url.toString(),
     headers,
     body: JSON.stringify(body),
-    isBusinessError: (_status, data) => typeof data === "object" && data !== null && "code" in data,
+    // NodeMan's own codes are 38xxxxx; a 5xx with one is its answer, anything else a fault.
+    isBusinessError: (_status, data) => /^38\d{5}$/.test(String((data as Envelope | undefined)?.code)),
   });
   return { url, response };
 }

@@ -1,0 +1,140 @@
+/**
+ * The bad-input table of issue 5: every malformed input is refused by `check` with a failure
+ * naming the field, and the emulator receives nothing.
+ */
+import { expect } from "chai";
+import { startEmulator, type Emulator } from "../../emulator";
+import { mrsTarget } from "../../provider/targets/mrs";
+import { nodemanTarget } from "../../provider/targets/nodeman";
+import { bluekingConfig, baseSeed, huaweiConfig, testProvider } from "../helpers/fixtures";
+
+const mrs = { clusterId: "cluster-1", jobExecutionId: "job-running" };
+const nodeman = { subscriptionId: 42 };
+const huge = 2 ** 60;
+
+/** [resource, inputs, the property the failure must name]. */
+const cases: ["mrs" | "nodeman", Record<string, unknown>, string][] = [
+  // MRS: types, emptiness, ids that would escape their path segment
+  ["mrs", { jobExecutionId: "j" }, "clusterId"],
+  ["mrs", { clusterId: "c" }, "jobExecutionId"],
+  ["mrs", { ...mrs, clusterId: 42 }, "clusterId"],
+  ["mrs", { ...mrs, clusterId: "" }, "clusterId"],
+  ["mrs", { ...mrs, clusterId: "   " }, "clusterId"],
+  ["mrs", { ...mrs, clusterId: "a/b" }, "clusterId"],
+  ["mrs", { ...mrs, clusterId: ".." }, "clusterId"],
+  ["mrs", { ...mrs, jobExecutionId: "../kill" }, "jobExecutionId"],
+  ["mrs", { ...mrs, jobExecutionId: "job?x=1" }, "jobExecutionId"],
+  ["mrs", { ...mrs, jobExecutionId: "job#frag" }, "jobExecutionId"],
+  ["mrs", { ...mrs, jobExecutionId: "job%2Fkill" }, "jobExecutionId"],
+  ["mrs", { ...mrs, jobExecutionId: "job 1" }, "jobExecutionId"],
+  ["mrs", { ...mrs, jobExecutionId: "作业" }, "jobExecutionId"],
+  ["mrs", { ...mrs, jobExecutionId: "x".repeat(200) }, "jobExecutionId"],
+  ["mrs", { ...mrs, jobExecutionId: ["job"] }, "jobExecutionId"],
+  ["mrs", { ...mrs, jobExecutionId: { id: "job" } }, "jobExecutionId"],
+  ["mrs", { ...mrs, projectId: "p/../q" }, "projectId"],
+  ["mrs", { ...mrs, projectId: 7 }, "projectId"],
+  ["mrs", { ...mrs, region: "North China 4" }, "region"],
+  ["mrs", { ...mrs, region: "cn-north-4/../x" }, "region"],
+  ["mrs", { ...mrs, endpoint: "ftp://mrs.example.com" }, "endpoint"],
+  ["mrs", { ...mrs, endpoint: "not a url" }, "endpoint"],
+  ["mrs", { ...mrs, endpoint: "https://user:pw@mrs.example.com" }, "endpoint"],
+  ["mrs", { ...mrs, endpoint: "https://mrs.example.com/?x=1" }, "endpoint"],
+  ["mrs", { ...mrs, waitTimeoutSeconds: -5 }, "waitTimeoutSeconds"],
+  ["mrs", { ...mrs, waitTimeoutSeconds: 0 }, "waitTimeoutSeconds"],
+  ["mrs", { ...mrs, waitTimeoutSeconds: huge }, "waitTimeoutSeconds"],
+  ["mrs", { ...mrs, waitTimeoutSeconds: 1.5 }, "waitTimeoutSeconds"],
+  ["mrs", { ...mrs, waitTimeoutSeconds: "300" }, "waitTimeoutSeconds"],
+  ["mrs", { ...mrs, waitForTermination: "yes" }, "waitForTermination"],
+  ["mrs", { ...mrs, whenAlreadyFinished: "sucess" }, "whenAlreadyFinished"],
+  ["mrs", { ...mrs, whenAlreadyFinished: "Succeed" }, "whenAlreadyFinished"],
+  ["mrs", { ...mrs, triggers: "now" }, "triggers"],
+  ["mrs", { ...mrs, jobId: "job-running" }, "jobId"],
+  ["mrs", { ...mrs, secretKey: "inline" }, "secretKey"],
+  // NodeMan
+  ["nodeman", {}, "subscriptionId"],
+  ["nodeman", { subscriptionId: "42" }, "subscriptionId"],
+  ["nodeman", { subscriptionId: 0 }, "subscriptionId"],
+  ["nodeman", { subscriptionId: -1 }, "subscriptionId"],
+  ["nodeman", { subscriptionId: 4.2 }, "subscriptionId"],
+  ["nodeman", { subscriptionId: huge }, "subscriptionId"],
+  ["nodeman", { subscriptionId: null }, "subscriptionId"],
+  ["nodeman", { ...nodeman, instanceIds: "host|instance|host|1" }, "instanceIds"],
+  ["nodeman", { ...nodeman, instanceIds: [] }, "instanceIds"],
+  ["nodeman", { ...nodeman, instanceIds: [1] }, "instanceIds[0]"],
+  ["nodeman", { ...nodeman, instanceIds: [""] }, "instanceIds[0]"],
+  ["nodeman", { ...nodeman, instanceIds: ["host|instance|host"] }, "instanceIds[0]"],
+  ["nodeman", { ...nodeman, instanceIds: ["HOST|instance|host|1"] }, "instanceIds[0]"],
+  ["nodeman", { ...nodeman, instanceIds: ["host|instance|host|1", "host|static|host|2"] }, "instanceIds[1]"],
+  ["nodeman", { ...nodeman, instanceIds: ["host|instance|host|../1"] }, "instanceIds[0]"],
+  ["nodeman", { ...nodeman, instanceIds: ["host|instance|host|1?x"] }, "instanceIds[0]"],
+  ["nodeman", { ...nodeman, instanceIds: ["host|instance|host|1#"] }, "instanceIds[0]"],
+  ["nodeman", { ...nodeman, instanceIds: ["host|instance|host|%31"] }, "instanceIds[0]"],
+  ["nodeman", { ...nodeman, instanceIds: ["host|instance|host|1 "] }, "instanceIds[0]"],
+  ["nodeman", { ...nodeman, instanceIds: ["host|instance|host|主机"] }, "instanceIds[0]"],
+  ["nodeman", { ...nodeman, instanceIds: ["host|instance|host|300.1.1.1-0-0"] }, "instanceIds[0]"],
+  [
+    "nodeman",
+    { ...nodeman, instanceIds: ["host|instance|host|1", "host|instance|host|1"] },
+    "instanceIds[1]",
+  ],
+  ["nodeman", { ...nodeman, route: "gateway" }, "route"],
+  ["nodeman", { ...nodeman, route: "APIGW" }, "route"],
+  ["nodeman", { ...nodeman, stage: "prod/../test" }, "stage"],
+  ["nodeman", { ...nodeman, stage: "" }, "stage"],
+  ["nodeman", { ...nodeman, whenNothingRunning: "ignore" }, "whenNothingRunning"],
+  ["nodeman", { ...nodeman, waitTimeoutSeconds: 100_000 }, "waitTimeoutSeconds"],
+  ["nodeman", { ...nodeman, instance_id_list: ["host|instance|host|1"] }, "instance_id_list"],
+  ["nodeman", { ...nodeman, appSecret: "inline" }, "appSecret"],
+];
+
+describe("bad-input table: check refuses, names the field, sends nothing", () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({ seed: baseSeed() });
+  });
+  after(async () => {
+    await emulator.close();
+  });
+
+  it(`holds at least 50 cases (${cases.length})`, () => expect(cases.length).to.be.at.least(50));
+
+  for (const [resource, inputs, property] of cases) {
+    it(`${resource} ${JSON.stringify(inputs).slice(0, 90)} → ${property}`, async () => {
+      const { provider } =
+        resource === "mrs"
+          ? await testProvider(mrsTarget, huaweiConfig(emulator.url))
+          : await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+      const failures = (await provider.check({}, inputs)).failures ?? [];
+      expect(failures.map((f) => f.property)).to.include(property);
+      for (const failure of failures) expect(failure.reason).to.be.a("string").with.length.above(5);
+      expect(emulator.requests()).to.deep.equal([]);
+    });
+  }
+
+  it("a missing project id fails without config and passes with the config fallback", async () => {
+    const config = huaweiConfig(emulator.url);
+    delete config["huaweicloud:projectId"];
+    const bare = await testProvider(mrsTarget, config);
+    expect(((await bare.provider.check({}, mrs)).failures ?? []).map((f) => f.property)).to.deep.equal([
+      "projectId",
+    ]);
+    const withEnv = await testProvider(mrsTarget, config, { env: { HW_PROJECT_ID: "p1" } });
+    expect((await withEnv.provider.check({}, mrs)).failures).to.deep.equal([]);
+    const withArgument = await testProvider(mrsTarget, config);
+    expect((await withArgument.provider.check({}, { ...mrs, projectId: "p1" })).failures).to.deep.equal([]);
+    expect(emulator.requests()).to.deep.equal([]);
+  });
+
+  it("a missing NodeMan endpoint fails without config and passes with the environment", async () => {
+    const config = bluekingConfig(emulator.url, "apigw");
+    delete config["blueking:apigwUrlTemplate"];
+    const bare = await testProvider(nodemanTarget, config);
+    expect(((await bare.provider.check({}, nodeman)).failures ?? []).map((f) => f.property)).to.deep.equal([
+      "route",
+    ]);
+    const withEnv = await testProvider(nodemanTarget, config, {
+      env: { BK_COMPONENT_API_URL: emulator.url },
+    });
+    expect((await withEnv.provider.check({}, nodeman)).failures).to.deep.equal([]);
+  });
+});
