@@ -1,0 +1,269 @@
+/**
+ * Huawei Cloud MRS v2 job executions (api-notes §2): kill, get and list, each authenticated for
+ * real by huaweiAuth.ts.
+ *
+ * Documented choices (the notes do not settle them):
+ * - Killing a job already in a final state (FINISHED, FAILED, KILLED) answers 400 0175.
+ * - A second kill while the first is pending answers 202 again but changes nothing.
+ * - The job_name filter is an exact match; the list is newest first (submitted_time descending).
+ * - A bad limit (not 1..100), offset (not >= 1) or job_state answers 400 0162 (query failed).
+ * - A path segment that is not a plain id (letters, digits, _ and -) names nothing: "..", "%2F"
+ *   and the like answer 0176 (job) or 12000003 (project, cluster), never another route.
+ * - Times not reached yet (started_time of a NEW job, finished_time of a running one) read 0.
+ * - Unknown paths under /v2/ answer 404 APIGW.0101, as the gateway does for an unpublished API;
+ *   throttling answers 429 APIGW.0308.
+ */
+import { huaweiAuthFailure } from "./huaweiAuth";
+import { emptyReply, jsonReply, type ReceivedRequest, type Reply } from "./http";
+import { noEffect, type HandlerContext, type Outcome, type Resolution, type RouteName } from "./routes";
+import {
+  MRS_FINAL_STATES,
+  MRS_JOB_STATES,
+  RESOURCE_ID_PATTERN,
+  type Cluster,
+  type EmulatorState,
+  type Job,
+  type MrsJobState,
+} from "./seed";
+
+export const MRS_API_NOT_FOUND = "APIGW.0101";
+export const MRS_THROTTLED = "APIGW.0308";
+export const MRS_KILL_FAILED = "0175";
+export const MRS_JOB_NOT_FOUND = "0176";
+export const MRS_QUERY_FAILED = "0162";
+export const MRS_CLUSTER_NOT_FOUND = "12000003";
+
+const LIST_LIMIT_DEFAULT = 10;
+const LIST_LIMIT_MAX = 100;
+
+// ---- Routing ----
+
+/**
+ * Undefined when the path is not under /v2/. Matching is on raw segments: nothing is decoded or
+ * normalised, so `..` or `%2F` stay inside the segment they were sent in.
+ */
+export function resolveMrs(request: ReceivedRequest): Resolution | undefined {
+  if (!request.rawPath.startsWith("/v2/")) return undefined;
+  const segments = request.rawPath.split("/").slice(1);
+  const [, projectId, clusters, clusterId, executions, jobId, action, ...extra] = segments;
+  const wellFormed =
+    clusters === "clusters" &&
+    executions === "job-executions" &&
+    extra.length === 0 &&
+    !segments.includes("");
+  const route = wellFormed ? routeFor(request.method, jobId, action) : "unknown";
+  const params = route === "unknown" ? {} : { projectId, clusterId, ...(jobId !== undefined && { jobId }) };
+  return { api: "mrs", route, params };
+}
+
+function routeFor(
+  method: string,
+  jobId: string | undefined,
+  action: string | undefined,
+): RouteName | "unknown" {
+  if (method === "GET" && jobId === undefined) return "mrs.list_jobs";
+  if (method === "GET" && action === undefined) return "mrs.get_job";
+  if (method === "POST" && action === "kill") return "mrs.kill";
+  return "unknown";
+}
+
+// ---- Handling ----
+
+export function handleMrs(resolution: Resolution, request: ReceivedRequest, ctx: HandlerContext): Outcome {
+  if (resolution.route === "unknown") {
+    return noEffect(
+      mrsGatewayReply(
+        404,
+        MRS_API_NOT_FOUND,
+        "The API does not exist or has not been published in the environment",
+        ctx,
+      ),
+    );
+  }
+  const authFailure = huaweiAuthFailure(request, ctx.state.huawei, ctx.now);
+  if (authFailure !== undefined)
+    return noEffect(mrsGatewayReply(401, authFailure.code, authFailure.message, ctx));
+
+  const { projectId, clusterId, jobId = "" } = resolution.params;
+  const cluster = findCluster(ctx.state, projectId, clusterId);
+  if (cluster === undefined) {
+    // MRS spells this error's keys in camel case; clients must read both spellings.
+    return noEffect(
+      jsonReply(400, {
+        errorCode: MRS_CLUSTER_NOT_FOUND,
+        errorMsg: `The cluster ${clusterId} does not exist`,
+      }),
+    );
+  }
+  const nowMs = ctx.now.getTime();
+  switch (resolution.route) {
+    case "mrs.list_jobs":
+      return noEffect(listJobs(cluster, request.rawQuery, nowMs));
+    case "mrs.get_job":
+      return noEffect(getJob(cluster, jobId, nowMs));
+    default:
+      return killJob(cluster, jobId, nowMs, ctx.state.mrsKillDelayMs);
+  }
+}
+
+/** An error the Huawei API gateway answers itself: auth, unknown API, throttling, injected faults. */
+export function mrsGatewayReply(
+  status: number,
+  code: string,
+  message: string,
+  ctx: Pick<HandlerContext, "requestId">,
+  headers: Record<string, string> = {},
+): Reply {
+  return jsonReply(status, { error_code: code, error_msg: message, request_id: ctx.requestId }, headers);
+}
+
+function mrsError(code: string, message: string): Reply {
+  return jsonReply(400, { error_code: code, error_msg: message });
+}
+
+function findCluster(state: EmulatorState, projectId: string, clusterId: string): Cluster | undefined {
+  if (!RESOURCE_ID_PATTERN.test(projectId) || !RESOURCE_ID_PATTERN.test(clusterId)) return undefined;
+  return state.projects.get(projectId)?.get(clusterId);
+}
+
+function findJob(cluster: Cluster, jobId: string): Job | undefined {
+  return RESOURCE_ID_PATTERN.test(jobId) ? cluster.jobs.find((job) => job.job_id === jobId) : undefined;
+}
+
+function jobNotFound(jobId: string): Reply {
+  return mrsError(MRS_JOB_NOT_FOUND, `The job ${JSON.stringify(decodeForMessage(jobId))} does not exist`);
+}
+
+function decodeForMessage(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+// ---- Operations ----
+
+function killJob(cluster: Cluster, jobId: string, nowMs: number, killDelayMs: number): Outcome {
+  const job = findJob(cluster, jobId);
+  if (job === undefined) return noEffect(jobNotFound(jobId));
+  const state = jobView(job, nowMs).job_state;
+  if (MRS_FINAL_STATES.has(state)) {
+    return noEffect(
+      mrsError(MRS_KILL_FAILED, `Failed to kill the job: job ${jobId} has already ended (${state})`),
+    );
+  }
+  if (job.killTakesEffectAt !== undefined) return noEffect(emptyReply(202));
+  job.killTakesEffectAt = nowMs + killDelayMs;
+  return { reply: emptyReply(202), effective: true };
+}
+
+/** MRS answers a successful query with 202 (sic). */
+function getJob(cluster: Cluster, jobId: string, nowMs: number): Reply {
+  const job = findJob(cluster, jobId);
+  return job === undefined ? jobNotFound(jobId) : jsonReply(202, { job_detail: jobView(job, nowMs) });
+}
+
+function listJobs(cluster: Cluster, rawQuery: string, nowMs: number): Reply {
+  const query = new URLSearchParams(rawQuery);
+  const limit = positiveIntegerParam(query, "limit", LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX);
+  const offset = positiveIntegerParam(query, "offset", 1, Number.MAX_SAFE_INTEGER);
+  const jobState = query.get("job_state");
+  if (limit === undefined)
+    return mrsError(MRS_QUERY_FAILED, `Query failed: limit must be an integer from 1 to ${LIST_LIMIT_MAX}`);
+  if (offset === undefined)
+    return mrsError(MRS_QUERY_FAILED, "Query failed: offset must be a page number from 1");
+  if (jobState !== null && !(MRS_JOB_STATES as readonly string[]).includes(jobState)) {
+    return mrsError(MRS_QUERY_FAILED, `Query failed: job_state must be one of ${MRS_JOB_STATES.join(", ")}`);
+  }
+  const exact = (field: "job_name" | "user" | "queue", value: string) => {
+    const wanted = query.get(field);
+    return wanted === null || wanted === value;
+  };
+  const matching = cluster.jobs
+    .map((job) => jobView(job, nowMs))
+    .filter((job) => exact("job_name", job.job_name) && exact("user", job.user) && exact("queue", job.queue))
+    .filter((job) => jobState === null || job.job_state === jobState)
+    .sort((a, b) => b.submitted_time - a.submitted_time);
+  return jsonReply(200, {
+    total_record: matching.length,
+    job_list: matching.slice((offset - 1) * limit, offset * limit),
+  });
+}
+
+/** The value, its default when absent, or undefined when it is not an integer in [1, max]. */
+function positiveIntegerParam(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  max: number,
+): number | undefined {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  const value = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  return value >= 1 && value <= max ? value : undefined;
+}
+
+// ---- View ----
+
+export interface JobDetail {
+  job_id: string;
+  user: string;
+  job_name: string;
+  job_result: string;
+  job_state: MrsJobState;
+  job_progress: number;
+  job_type: string;
+  started_time: number;
+  submitted_time: number;
+  finished_time: number;
+  elapsed_time: number;
+  arguments: string;
+  launcher_id: string;
+  properties: string;
+  app_id: string;
+  tracking_url: string;
+  queue: string;
+}
+
+/** What a client reads now: an accepted kill shows once its delay has passed. */
+export function jobView(job: Job, nowMs: number): JobDetail {
+  const killedAt = job.killTakesEffectAt;
+  const killed = killedAt !== undefined && nowMs >= killedAt;
+  const finished = killed ? killedAt : job.finished_time;
+  return {
+    job_id: job.job_id,
+    user: job.user,
+    job_name: job.job_name,
+    job_result: killed ? "KILLED" : job.job_result,
+    job_state: killed ? "KILLED" : job.job_state,
+    job_progress: job.job_progress,
+    job_type: job.job_type,
+    started_time: job.started_time,
+    submitted_time: job.submitted_time,
+    finished_time: finished,
+    elapsed_time: job.started_time === 0 ? 0 : (finished || nowMs) - job.started_time,
+    arguments: job.arguments,
+    launcher_id: job.launcher_id,
+    properties: job.properties,
+    app_id: job.app_id,
+    tracking_url: job.tracking_url,
+    queue: job.queue,
+  };
+}
+
+// ---- Snapshot (for state()) ----
+
+export type ProjectsSnapshot = Record<string, { clusters: Record<string, { jobs: JobDetail[] }> }>;
+
+export function mrsSnapshot(state: EmulatorState, nowMs: number): ProjectsSnapshot {
+  const projects: ProjectsSnapshot = {};
+  for (const [projectId, clusters] of state.projects) {
+    const snapshot: ProjectsSnapshot[string] = { clusters: {} };
+    for (const [clusterId, cluster] of clusters) {
+      snapshot.clusters[clusterId] = { jobs: cluster.jobs.map((job) => jobView(job, nowMs)) };
+    }
+    projects[projectId] = snapshot;
+  }
+  return projects;
+}

@@ -1,0 +1,444 @@
+/**
+ * The seed (JSON the tests, the CLI and the admin API hand in) and the runtime state built from it.
+ * A seed is validated strictly: a typo in a seed must fail loudly, not make a test pass by luck.
+ */
+import type { AkSkCredentials } from "../provider/signing/sdkHmacSha256";
+import { isPlainObject } from "./http";
+
+export const NODEMAN_STATUSES = [
+  "PENDING",
+  "RUNNING",
+  "SUCCESS",
+  "FAILED",
+  "PART_FAILED",
+  "TERMINATED",
+  "REMOVED",
+  "FILTERED",
+  "IGNORED",
+] as const;
+export type NodemanStatus = (typeof NODEMAN_STATUSES)[number];
+/** The statuses revoke without a list acts on, and the only ones with a `running_task`. */
+export const NODEMAN_ACTIVE = new Set<NodemanStatus>(["PENDING", "RUNNING"]);
+
+export const MRS_JOB_STATES = [
+  "NEW",
+  "NEW_SAVING",
+  "SUBMITTED",
+  "ACCEPTED",
+  "RUNNING",
+  "FINISHED",
+  "FAILED",
+  "KILLED",
+] as const;
+export type MrsJobState = (typeof MRS_JOB_STATES)[number];
+export const MRS_FINAL_STATES = new Set<MrsJobState>(["FINISHED", "FAILED", "KILLED"]);
+export const MRS_JOB_RESULTS = ["UNDEFINED", "SUCCEEDED", "FAILED", "KILLED"] as const;
+export type MrsJobResult = (typeof MRS_JOB_RESULTS)[number];
+
+/** Project, cluster and job ids: also what a path segment must look like to reach a resource. */
+export const RESOURCE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const INSTANCE_ID_PATTERN =
+  /^(host|service)\|(topo|instance|service_template|set_template)\|[a-z0-9_]+\|[^|]+$/;
+
+// ---- Seed: the JSON shape ----
+
+export interface BlueKingApp {
+  appCode: string;
+  appSecret: string;
+}
+export interface BlueKingUser {
+  username: string;
+  bkToken?: string;
+  accessToken?: string;
+}
+export interface SeedStep {
+  id: string;
+  type?: string;
+  node_name?: string;
+  /** Defaults to the instance's status. */
+  status?: NodemanStatus;
+}
+export interface SeedInstance {
+  /** `{object_type}|{node_type}|{type}|{id}`, e.g. `host|instance|host|1`. */
+  instanceId: string;
+  status: NodemanStatus;
+  steps?: SeedStep[];
+}
+export interface SeedSubscription {
+  subscriptionId: number;
+  /** Defaults to subscriptionId * 100. */
+  taskId?: number;
+  /** The next n task_result / check_task_ready calls answer "not ready" (3800015 / false). */
+  taskNotReadyFor?: number;
+  /** Empty = a subscription that has no task (3800003). */
+  instances: SeedInstance[];
+}
+export interface SeedJob {
+  job_id: string;
+  job_state: MrsJobState;
+  job_name?: string;
+  job_result?: MrsJobResult;
+  user?: string;
+  queue?: string;
+  job_type?: string;
+  job_progress?: number;
+  arguments?: string;
+  launcher_id?: string;
+  properties?: string;
+  app_id?: string;
+  tracking_url?: string;
+  /** Epoch milliseconds; 0 = not yet. */
+  submitted_time?: number;
+  started_time?: number;
+  finished_time?: number;
+}
+export interface SeedCluster {
+  jobs: SeedJob[];
+}
+export interface SeedProject {
+  clusters: Record<string, SeedCluster>;
+}
+export interface SeedState {
+  blueking?: {
+    apps?: BlueKingApp[];
+    users?: BlueKingUser[];
+    /** API gateway stages that exist; default ["prod"]. */
+    stages?: string[];
+    subscriptions?: SeedSubscription[];
+  };
+  huawei?: {
+    akSk?: AkSkCredentials[];
+    tokens?: string[];
+    /** Tokens the gateway knows but refuses with APIGW.0307 (must be renewed). */
+    expiredTokens?: string[];
+    projects?: Record<string, SeedProject>;
+  };
+  /** How long a revoked instance's steps keep reading RUNNING; default 0. */
+  nodemanStepDelayMs?: number;
+  /** How long after an accepted kill the job turns KILLED; default 0. */
+  mrsKillDelayMs?: number;
+}
+
+/** The credentials a seed gets when it names none. Documented in index.ts. */
+export const DEMO_CREDENTIALS: {
+  blueking: { apps: BlueKingApp[]; users: BlueKingUser[] };
+  huawei: { akSk: AkSkCredentials[]; tokens: string[]; expiredTokens: string[] };
+} = {
+  blueking: {
+    apps: [{ appCode: "demo-app", appSecret: "demo-app-secret" }],
+    users: [{ username: "admin", bkToken: "demo-bk-token", accessToken: "demo-access-token" }],
+  },
+  huawei: {
+    akSk: [{ accessKey: "DEMOACCESSKEY0000001", secretKey: "demo-secret-key" }],
+    tokens: ["demo-iam-token"],
+    expiredTokens: ["demo-expired-iam-token"],
+  },
+};
+
+// ---- Runtime state ----
+
+export interface Step {
+  id: string;
+  type: string;
+  node_name: string;
+  /** As seeded; what a client reads is computed in nodeman.ts (a revoke keeps it RUNNING for a while). */
+  status: NodemanStatus;
+}
+export interface Instance {
+  instanceId: string;
+  recordId: number;
+  /** The record status: a revoke flips it to FAILED at once. */
+  status: NodemanStatus;
+  steps: Step[];
+  createdAt: number;
+  startedAt: number;
+  finishedAt: number | null;
+  /** Set by the first effective revoke: the running steps read FAILED from then on. */
+  stepsStopAt?: number;
+}
+export interface Subscription {
+  subscriptionId: number;
+  taskId: number;
+  taskNotReadyFor: number;
+  instances: Instance[];
+}
+export interface Job {
+  job_id: string;
+  job_name: string;
+  user: string;
+  queue: string;
+  job_type: string;
+  job_state: MrsJobState;
+  job_result: MrsJobResult;
+  job_progress: number;
+  arguments: string;
+  launcher_id: string;
+  properties: string;
+  app_id: string;
+  tracking_url: string;
+  submitted_time: number;
+  started_time: number;
+  finished_time: number;
+  /** Set by the effective kill: from then on the job reads KILLED. */
+  killTakesEffectAt?: number;
+}
+export interface EmulatorState {
+  blueking: { apps: BlueKingApp[]; users: BlueKingUser[]; stages: Set<string> };
+  huawei: { akSk: AkSkCredentials[]; tokens: Set<string>; expiredTokens: Set<string> };
+  subscriptions: Map<number, Subscription>;
+  /** projectId → clusterId → cluster. */
+  projects: Map<string, Map<string, Cluster>>;
+  nodemanStepDelayMs: number;
+  mrsKillDelayMs: number;
+}
+export interface Cluster {
+  jobs: Job[];
+}
+
+export class SeedError extends Error {
+  override name = "SeedError";
+}
+
+/** Validates a seed (typed callers and raw JSON alike) and builds a fresh state from it. */
+export function loadSeed(seed: unknown, now: Date): EmulatorState {
+  const root = objectAt(seed ?? {}, "seed");
+  const blueking = objectAt(root.blueking ?? {}, "seed.blueking");
+  const huawei = objectAt(root.huawei ?? {}, "seed.huawei");
+  const nowMs = now.getTime();
+  return {
+    blueking: {
+      apps: listAt(blueking.apps, "seed.blueking.apps", readApp) ?? DEMO_CREDENTIALS.blueking.apps,
+      users: listAt(blueking.users, "seed.blueking.users", readUser) ?? DEMO_CREDENTIALS.blueking.users,
+      stages: new Set(listAt(blueking.stages, "seed.blueking.stages", readStage) ?? ["prod"]),
+    },
+    huawei: {
+      akSk: listAt(huawei.akSk, "seed.huawei.akSk", readAkSk) ?? DEMO_CREDENTIALS.huawei.akSk,
+      tokens: new Set(
+        listAt(huawei.tokens, "seed.huawei.tokens", stringAt) ?? DEMO_CREDENTIALS.huawei.tokens,
+      ),
+      expiredTokens: new Set(
+        listAt(huawei.expiredTokens, "seed.huawei.expiredTokens", stringAt) ??
+          DEMO_CREDENTIALS.huawei.expiredTokens,
+      ),
+    },
+    subscriptions: readSubscriptions(blueking.subscriptions, nowMs),
+    projects: readProjects(huawei.projects, nowMs),
+    nodemanStepDelayMs: delayAt(root.nodemanStepDelayMs, "seed.nodemanStepDelayMs"),
+    mrsKillDelayMs: delayAt(root.mrsKillDelayMs, "seed.mrsKillDelayMs"),
+  };
+}
+
+function readApp(value: unknown, path: string): BlueKingApp {
+  const app = objectAt(value, path);
+  return {
+    appCode: stringAt(app.appCode, `${path}.appCode`),
+    appSecret: stringAt(app.appSecret, `${path}.appSecret`),
+  };
+}
+
+function readUser(value: unknown, path: string): BlueKingUser {
+  const user = objectAt(value, path);
+  return {
+    username: stringAt(user.username, `${path}.username`),
+    bkToken: optional(user.bkToken, `${path}.bkToken`, stringAt),
+    accessToken: optional(user.accessToken, `${path}.accessToken`, stringAt),
+  };
+}
+
+function readStage(value: unknown, path: string): string {
+  const stage = stringAt(value, path);
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(stage)) fail(path, "must be a stage name such as prod");
+  return stage;
+}
+
+function readAkSk(value: unknown, path: string): AkSkCredentials {
+  const credential = objectAt(value, path);
+  return {
+    accessKey: stringAt(credential.accessKey, `${path}.accessKey`),
+    secretKey: stringAt(credential.secretKey, `${path}.secretKey`),
+    securityToken: optional(credential.securityToken, `${path}.securityToken`, stringAt),
+  };
+}
+
+function readSubscriptions(value: unknown, nowMs: number): Map<number, Subscription> {
+  const subscriptions = new Map<number, Subscription>();
+  for (const subscription of listAt(value, "seed.blueking.subscriptions", (v, path) =>
+    readSubscription(v, path, nowMs),
+  ) ?? []) {
+    if (subscriptions.has(subscription.subscriptionId)) {
+      fail("seed.blueking.subscriptions", `lists subscription ${subscription.subscriptionId} twice`);
+    }
+    subscriptions.set(subscription.subscriptionId, subscription);
+  }
+  return subscriptions;
+}
+
+function readSubscription(value: unknown, path: string, nowMs: number): Subscription {
+  const seed = objectAt(value, path);
+  const subscriptionId = integerAt(seed.subscriptionId, `${path}.subscriptionId`, 1);
+  const instances = (
+    listAt(seed.instances, `${path}.instances`, (v, p) => readInstance(v, p, nowMs)) ?? []
+  ).map((instance, index): Instance => ({ ...instance, recordId: subscriptionId * 1000 + index + 1 }));
+  const ids = new Set(instances.map((instance) => instance.instanceId));
+  if (ids.size !== instances.length) fail(`${path}.instances`, "lists an instance id twice");
+  return {
+    subscriptionId,
+    taskId: optional(seed.taskId, `${path}.taskId`, (v, p) => integerAt(v, p, 1)) ?? subscriptionId * 100,
+    taskNotReadyFor:
+      optional(seed.taskNotReadyFor, `${path}.taskNotReadyFor`, (v, p) => integerAt(v, p, 0)) ?? 0,
+    instances,
+  };
+}
+
+function readInstance(value: unknown, path: string, nowMs: number): Omit<Instance, "recordId"> {
+  const seed = objectAt(value, path);
+  const instanceId = stringAt(seed.instanceId, `${path}.instanceId`);
+  if (!INSTANCE_ID_PATTERN.test(instanceId)) {
+    fail(`${path}.instanceId`, "must read {object_type}|{node_type}|{type}|{id}, e.g. host|instance|host|1");
+  }
+  const status = oneOf(seed.status, NODEMAN_STATUSES, `${path}.status`);
+  const steps = listAt(seed.steps, `${path}.steps`, (v, p) => readStep(v, p, status)) ?? [
+    { id: "agent", type: "AGENT", node_name: "Install agent", status },
+  ];
+  const startedAt = nowMs - 60_000;
+  return {
+    instanceId,
+    status,
+    steps,
+    createdAt: startedAt - 1000,
+    startedAt,
+    finishedAt: NODEMAN_ACTIVE.has(status) ? null : nowMs,
+  };
+}
+
+function readStep(value: unknown, path: string, instanceStatus: NodemanStatus): Step {
+  const seed = objectAt(value, path);
+  return {
+    id: stringAt(seed.id, `${path}.id`),
+    type: optional(seed.type, `${path}.type`, stringAt) ?? "AGENT",
+    node_name: optional(seed.node_name, `${path}.node_name`, stringAt) ?? "Install agent",
+    status:
+      optional(seed.status, `${path}.status`, (v, p) => oneOf(v, NODEMAN_STATUSES, p)) ?? instanceStatus,
+  };
+}
+
+function readProjects(value: unknown, nowMs: number): Map<string, Map<string, Cluster>> {
+  const projects = new Map<string, Map<string, Cluster>>();
+  for (const [projectId, projectSeed] of entriesAt(value, "seed.huawei.projects")) {
+    const path = `seed.huawei.projects.${projectId}`;
+    const clusters = new Map<string, Cluster>();
+    for (const [clusterId, clusterSeed] of entriesAt(
+      objectAt(projectSeed, path).clusters,
+      `${path}.clusters`,
+    )) {
+      const clusterPath = `${path}.clusters.${clusterId}`;
+      const jobs = listAt(objectAt(clusterSeed, clusterPath).jobs, `${clusterPath}.jobs`, (v, p) =>
+        readJob(v, p, nowMs),
+      );
+      if (new Set(jobs?.map((job) => job.job_id)).size !== (jobs?.length ?? 0)) {
+        fail(`${clusterPath}.jobs`, "lists a job_id twice");
+      }
+      clusters.set(clusterId, { jobs: jobs ?? [] });
+    }
+    projects.set(projectId, clusters);
+  }
+  return projects;
+}
+
+function readJob(value: unknown, path: string, nowMs: number): Job {
+  const seed = objectAt(value, path);
+  const jobId = resourceIdAt(seed.job_id, `${path}.job_id`);
+  const state = oneOf(seed.job_state, MRS_JOB_STATES, `${path}.job_state`);
+  const final = MRS_FINAL_STATES.has(state);
+  const result = optional(seed.job_result, `${path}.job_result`, (v, p) => oneOf(v, MRS_JOB_RESULTS, p));
+  if (result !== undefined && final === (result === "UNDEFINED")) {
+    fail(`${path}.job_result`, `${result} does not go with job_state ${state}`);
+  }
+  const text = (field: string, fallback: string) =>
+    optional(seed[field], `${path}.${field}`, stringAt) ?? fallback;
+  const epoch = (field: string, fallback: number) =>
+    optional(seed[field], `${path}.${field}`, (v, p) => integerAt(v, p, 0)) ?? fallback;
+  const submitted = epoch("submitted_time", nowMs - 600_000);
+  const notStarted = state === "NEW" || state === "NEW_SAVING" || state === "SUBMITTED";
+  return {
+    job_id: jobId,
+    job_name: text("job_name", jobId),
+    user: text("user", "admin"),
+    queue: text("queue", "default"),
+    job_type: text("job_type", "SparkSubmit"),
+    job_state: state,
+    job_result: result ?? defaultJobResult(state),
+    job_progress:
+      optional(seed.job_progress, `${path}.job_progress`, (v, p) => integerAt(v, p, 0)) ?? (final ? 100 : 0),
+    arguments: text("arguments", "[]"),
+    launcher_id: text("launcher_id", ""),
+    properties: text("properties", "{}"),
+    app_id: text("app_id", ""),
+    tracking_url: text("tracking_url", ""),
+    submitted_time: submitted,
+    started_time: epoch("started_time", notStarted ? 0 : submitted + 5000),
+    finished_time: epoch("finished_time", final ? nowMs - 60_000 : 0),
+  };
+}
+
+function defaultJobResult(state: MrsJobState): MrsJobResult {
+  if (state === "FINISHED") return "SUCCEEDED";
+  if (state === "FAILED" || state === "KILLED") return state;
+  return "UNDEFINED";
+}
+
+// ---- Small readers: each names the path of what is wrong ----
+
+function fail(path: string, problem: string): never {
+  throw new SeedError(`${path} ${problem}`);
+}
+
+function objectAt(value: unknown, path: string): Record<string, unknown> {
+  if (!isPlainObject(value)) fail(path, "must be an object");
+  return value;
+}
+
+function entriesAt(value: unknown, path: string): [string, unknown][] {
+  const entries = Object.entries(objectAt(value ?? {}, path));
+  for (const [id] of entries) {
+    if (!RESOURCE_ID_PATTERN.test(id)) fail(`${path}.${id}`, "is not a valid id (letters, digits, _ and -)");
+  }
+  return entries;
+}
+
+function listAt<T>(value: unknown, path: string, read: (item: unknown, path: string) => T): T[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) fail(path, "must be an array");
+  return value.map((item, index) => read(item, `${path}[${index}]`));
+}
+
+function optional<T>(value: unknown, path: string, read: (value: unknown, path: string) => T): T | undefined {
+  return value === undefined ? undefined : read(value, path);
+}
+
+function stringAt(value: unknown, path: string): string {
+  if (typeof value !== "string" || value === "") fail(path, "must be a non-empty string");
+  return value;
+}
+
+function resourceIdAt(value: unknown, path: string): string {
+  const id = stringAt(value, path);
+  if (!RESOURCE_ID_PATTERN.test(id)) fail(path, "is not a valid id (letters, digits, _ and -)");
+  return id;
+}
+
+function integerAt(value: unknown, path: string, min: number): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+    fail(path, `must be an integer >= ${min}`);
+  }
+  return value;
+}
+
+function delayAt(value: unknown, path: string): number {
+  return optional(value, path, (v, p) => integerAt(v, p, 0)) ?? 0;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T {
+  if (!(allowed as readonly unknown[]).includes(value)) fail(path, `must be one of ${allowed.join(", ")}`);
+  return value as T;
+}
