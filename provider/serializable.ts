@@ -1,31 +1,53 @@
 /**
- * What the engine serializes into every resource's state (`__provider`): a few lines that load
- * this package by name in the provider process and delegate to its provider object. Credentials
- * come through `configure`, never through this closure; state pins no file path when the package
- * is installed; and `refresh`/`destroy` run the installed version, not a stale copy of old code.
+ * What the engine serializes into every resource's state (`__provider`).
+ *
+ * Installed as a dependency (under node_modules), the provider handed to the engine is the
+ * exports of `providers/<name>.js`, a package entry point: the serializer finds it in the module
+ * cache and records only `require("pulumi-termination/providers/<name>")`. State then holds no
+ * code, no credentials and no file path, and `refresh`/`destroy` run the installed version rather
+ * than a stale copy.
+ *
+ * In a development checkout (the root demo) the serializer would copy local modules by value, so
+ * a few-line shim loads the build by absolute path instead.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as path from "node:path";
 
-export type ProviderExport = "nodemanTaskTerminationProvider" | "mrsJobTerminationProvider";
+export type ProviderName = "mrsJobTermination" | "nodemanTaskTermination";
 
-/** By name when installed under node_modules; from this checkout's build otherwise (development). */
-function packageModulePath(): string {
-  return __dirname.split(path.sep).includes("node_modules")
-    ? "pulumi-termination"
-    : path.join(__dirname, "index");
+type Shim = dynamic.ResourceProvider & { modulePath: string };
+
+function developmentShim(modulePath: string): Shim {
+  // Methods read the path from `this` (the engine calls them as methods), so none captures an
+  // environment. `require` is the provider process's, resolved at run time.
+  return {
+    modulePath,
+    configure(request) {
+      return require(this.modulePath).configure(request);
+    },
+    check(olds, news) {
+      return require(this.modulePath).check(olds, news);
+    },
+    diff(id, olds, news) {
+      return require(this.modulePath).diff(id, olds, news);
+    },
+    create(inputs) {
+      return require(this.modulePath).create(inputs);
+    },
+    read(id, props) {
+      return require(this.modulePath).read(id, props);
+    },
+    update(id, olds, news) {
+      return require(this.modulePath).update(id, olds, news);
+    },
+    delete(id, props) {
+      return require(this.modulePath).delete(id, props);
+    },
+  };
 }
 
-export function serializableProvider(exportName: ProviderExport): dynamic.ResourceProvider {
-  const modulePath = packageModulePath();
-  // `require` here is the provider process's, resolved at run time; each method stays a one-liner.
-  return {
-    configure: (request) => require(modulePath)[exportName].configure(request),
-    check: (olds, news) => require(modulePath)[exportName].check(olds, news),
-    diff: (id, olds, news) => require(modulePath)[exportName].diff(id, olds, news),
-    create: (inputs) => require(modulePath)[exportName].create(inputs),
-    read: (id, props) => require(modulePath)[exportName].read(id, props),
-    update: (id, olds, news) => require(modulePath)[exportName].update(id, olds, news),
-    delete: (id, props) => require(modulePath)[exportName].delete(id, props),
-  };
+export function serializableProvider(name: ProviderName): dynamic.ResourceProvider {
+  const entry = path.join(__dirname, "providers", name);
+  if (__dirname.split(path.sep).includes("node_modules")) return require(entry) as dynamic.ResourceProvider;
+  return developmentShim(entry);
 }

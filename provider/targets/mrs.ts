@@ -419,7 +419,7 @@ export class MrsJobTermination extends pulumi.dynamic.Resource {
       jobResult: undefined,
     };
     super(
-      serializableProvider("mrsJobTerminationProvider"),
+      serializableProvider("mrsJobTermination"),
       name,
       { ...args, ...outputs },
       opts,

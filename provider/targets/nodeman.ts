@@ -369,7 +369,7 @@ export class NodemanTaskTermination extends pulumi.dynamic.Resource {
       instances: undefined,
     };
     super(
-      serializableProvider("nodemanTaskTerminationProvider"),
+      serializableProvider("nodemanTaskTermination"),
       name,
       { ...args, ...outputs },
       opts,
