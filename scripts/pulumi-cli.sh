@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Provide a `pulumi` CLI (plus the nodejs language host and the dynamic-provider
-# launcher) matching the project's @pulumi/pulumi version, without the internet.
+# Provide a `pulumi` CLI, the Node.js language host (`pulumi-language-nodejs`)
+# and the dynamic-provider launcher (`pulumi-resource-pulumi-nodejs`) without
+# the internet: built once from the Go module proxy, then cached.
 #
 # Usage:  PATH="$(scripts/pulumi-cli.sh | tail -n1):$PATH"
 #
@@ -11,49 +12,58 @@
 #   1. `pulumi` and `pulumi-language-nodejs` already on PATH (unless
 #      PULUMI_TERMINATION_FORCE_BUILD is set): print dirname of `pulumi`.
 #   2. Cached build in
-#      ${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}/pulumi-v$VERSION/bin
-#   3. Build it from the Go module proxy (once per machine, several minutes) in
-#      a throw-away wrapper module, then move it into the cache atomically.
+#      ${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}/
+#        pulumi-cli-v$PULUMI_CLI_VERSION-nodejs-v$PULUMI_LANGUAGE_HOST_VERSION/bin
+#   3. Build it from the Go module proxy (once per machine; ~10-15 minutes on
+#      2 CPUs) in throw-away wrapper modules, then move it into the cache
+#      atomically. Needs `go` (>= 1.25) and GOPROXY access.
 #
-# Version: node_modules/@pulumi/pulumi/package.json, else $PULUMI_VERSION,
-# else 3.270.0.
+# Versions. The CLI version is NOT the project's @pulumi/pulumi (npm) version,
+# because of what the Go module proxy (proxy.golang.org) serves:
+#   PULUMI_CLI_VERSION (default 3.259.0)
+#       github.com/pulumi/pulumi/pkg/v3 (the CLI). The proxy answers 403 for
+#       the source zip of v3.260.0 and later (their .info/.mod ARE served, so
+#       only a download shows it); v3.259.0 is the newest it serves. A CLI a
+#       few minor versions older than the npm SDK (3.270.x) works.
+#   PULUMI_LANGUAGE_HOST_VERSION (default 3.68.0)
+#       The language host moved out of github.com/pulumi/pulumi/sdk/v3 into
+#       its own module .../sdk/nodejs/cmd/pulumi-language-nodejs/v3 in v3.69.0,
+#       and the proxy refuses every version of that module. v3.68.0 is the
+#       last sdk/v3 that contains nodejs/cmd/pulumi-language-nodejs; it is
+#       built in its own wrapper module (it needs that old sdk; it must not
+#       share the CLI's module graph).
+#   The launcher script is copied from sdk/v3@v$PULUMI_CLI_VERSION nodejs/dist/.
+#
+# Environment: PULUMI_CLI_VERSION, PULUMI_LANGUAGE_HOST_VERSION,
+# PULUMI_TERMINATION_CACHE, PULUMI_TERMINATION_FORCE_BUILD, and the usual
+# GOPROXY / GOMODCACHE / GOCACHE / GOFLAGS.
 set -euo pipefail
 
-readonly DEFAULT_VERSION=3.270.0
+readonly CLI_VERSION=${PULUMI_CLI_VERSION:-3.259.0}
+readonly LH_VERSION=${PULUMI_LANGUAGE_HOST_VERSION:-3.68.0}
 readonly PKG_MOD=github.com/pulumi/pulumi/pkg/v3
 readonly SDK_MOD=github.com/pulumi/pulumi/sdk/v3
-readonly LANG_MOD=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
 readonly CLI_PKG=$PKG_MOD/cmd/pulumi
+readonly LH_PKG=$SDK_MOD/nodejs/cmd/pulumi-language-nodejs
 readonly VERSION_VAR=$SDK_MOD/go/common/version.Version
+readonly TICK=30 # seconds between "still …" progress lines
 
+started=$SECONDS
+elapsed() {
+	local s=$((SECONDS - started))
+	printf '%dm%02ds' $((s / 60)) $((s % 60))
+}
 log() { printf '[pulumi-cli] %s\n' "$*" >&2; }
 die() {
 	log "error: $*"
 	exit 1
 }
 
-script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-repo_root=$(cd -- "$script_dir/.." && pwd)
-
-# --- 1. version --------------------------------------------------------------
-read_version() {
-	local pj=$repo_root/node_modules/@pulumi/pulumi/package.json v=""
-	if [[ -f $pj ]]; then
-		if command -v node >/dev/null 2>&1; then
-			v=$(node -p 'require(process.argv[1]).version' "$pj" 2>/dev/null || true)
-		fi
-		if [[ -z $v ]]; then
-			v=$(sed -n 's/^[[:space:]]*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$pj" | head -n1)
-		fi
-	fi
-	[[ -n $v ]] || v=${PULUMI_VERSION:-}
-	[[ -n $v ]] || v=$DEFAULT_VERSION
-	printf '%s\n' "${v#v}"
-}
-
-VERSION=$(read_version)
-[[ $VERSION =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] ||
-	die "unusable pulumi version '$VERSION'"
+semver_re='^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$'
+[[ ${CLI_VERSION#v} =~ $semver_re ]] || die "unusable PULUMI_CLI_VERSION '$CLI_VERSION'"
+[[ ${LH_VERSION#v} =~ $semver_re ]] || die "unusable PULUMI_LANGUAGE_HOST_VERSION '$LH_VERSION'"
+CLI_V=v${CLI_VERSION#v}
+LH_V=v${LH_VERSION#v}
 
 # Runs `pulumi version` hermetically (no update check, no writes to ~/.pulumi).
 cli_version() {
@@ -63,17 +73,12 @@ cli_version() {
 	rm -rf "$home"
 }
 
-# --- 2. an existing installation on PATH -------------------------------------
+# --- 1. an existing installation on PATH -------------------------------------
 if [[ -z ${PULUMI_TERMINATION_FORCE_BUILD:-} ]] &&
 	path_cli=$(command -v pulumi 2>/dev/null) &&
 	command -v pulumi-language-nodejs >/dev/null 2>&1; then
 	cli_dir=$(cd -- "$(dirname -- "$path_cli")" && pwd)
-	found=$(cli_version "$path_cli")
-	if [[ $found != "v$VERSION" ]]; then
-		log "warning: using pulumi from PATH ($path_cli) reporting '${found:-?}', project wants v$VERSION"
-	else
-		log "using pulumi v$VERSION from PATH ($cli_dir)"
-	fi
+	log "using pulumi $(cli_version "$path_cli") from PATH ($cli_dir)"
 	if [[ ! -x $cli_dir/pulumi-resource-pulumi-nodejs ]] &&
 		! command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1; then
 		log "warning: pulumi-resource-pulumi-nodejs not found; dynamic providers will not load"
@@ -82,9 +87,10 @@ if [[ -z ${PULUMI_TERMINATION_FORCE_BUILD:-} ]] &&
 	exit 0
 fi
 
-# --- 3. cached build ----------------------------------------------------------
+# --- 2. cached build ----------------------------------------------------------
+key=pulumi-cli-$CLI_V-nodejs-$LH_V
 cache_root=${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}
-dest=$cache_root/pulumi-v$VERSION
+dest=$cache_root/$key
 bin=$dest/bin
 
 cache_ok() {
@@ -92,7 +98,7 @@ cache_ok() {
 	for f in pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
 		[[ -f $bin/$f && -x $bin/$f ]] || return 1
 	done
-	[[ $(cli_version "$bin/pulumi") == "v$VERSION" ]]
+	[[ $(cli_version "$bin/pulumi") == "$CLI_V" ]]
 }
 
 if cache_ok; then
@@ -100,15 +106,16 @@ if cache_ok; then
 	exit 0
 fi
 
-# --- 4. build -----------------------------------------------------------------
-command -v go >/dev/null 2>&1 || die "pulumi v$VERSION is not cached in $bin and 'go' is not installed to build it"
+# --- 3. build -----------------------------------------------------------------
+command -v go >/dev/null 2>&1 ||
+	die "$key is not cached in $bin and 'go' is not installed to build it"
 
 mkdir -p "$cache_root"
-# One builder per version at a time; a second caller waits, then finds the cache.
+# One builder per cache key at a time; a second caller waits, then finds the cache.
 if command -v flock >/dev/null 2>&1; then
-	exec 9>"$cache_root/.lock-v$VERSION"
+	exec 9>"$cache_root/.lock-$key"
 	if ! flock -n 9; then
-		log "another process is building pulumi v$VERSION; waiting for it…"
+		log "another process is building $key; waiting for it…"
 		flock 9
 	fi
 	if cache_ok; then
@@ -116,48 +123,65 @@ if command -v flock >/dev/null 2>&1; then
 		exit 0
 	fi
 	# We hold the lock, so any leftover staging dirs are from interrupted runs.
-	rm -rf "$cache_root/.build-v$VERSION."*
+	rm -rf "$cache_root/.build-$key."*
 fi
 
-work=$(mktemp -d "$cache_root/.build-v$VERSION.XXXXXX")
-cleanup() { rm -rf "$work"; }
+work=$(mktemp -d "$cache_root/.build-$key.XXXXXX")
+step_pid=
+cleanup() {
+	if [[ -n $step_pid ]]; then
+		kill "$step_pid" 2>/dev/null || true
+		wait "$step_pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-started=$SECONDS
-log "building pulumi v$VERSION from Go modules (takes several minutes, once per machine)…"
-log "  go: $(go version | cut -d' ' -f3-)  GOPROXY=$(go env GOPROXY)"
+# Wrapper modules are not in a VCS and must resolve their own go.mod.
+export GOWORK=off GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod"
 
-mod=$work/mod
-stage=$work/pulumi-v$VERSION
-mkdir -p "$mod" "$stage/bin" "$work/home"
-cd "$mod"
-go mod init w >/dev/null 2>&1
+# step LABEL CMD...: runs CMD with its output in a log, printing
+# "still LABEL (elapsed)…" every $TICK s; on failure shows the log's tail.
+step() {
+	local label=$1 out=$work/step.log rc=0 next
+	shift
+	log "[$(elapsed)] $label…"
+	"$@" >"$out" 2>&1 &
+	step_pid=$!
+	next=$((SECONDS + TICK))
+	while kill -0 "$step_pid" 2>/dev/null; do
+		sleep 1
+		if ((SECONDS >= next)); then
+			log "[$(elapsed)]   still $label…"
+			next=$((SECONDS + TICK))
+		fi
+	done
+	wait "$step_pid" || rc=$?
+	step_pid=
+	if ((rc != 0)); then
+		log "error: $label failed (exit $rc); last lines of output:"
+		grep -v -e '^go: downloading ' -e '^go: added ' -e '^go: upgraded ' "$out" |
+			tail -n 40 | sed 's/^/[pulumi-cli]   /' >&2
+	fi
+	return "$rc"
+}
 
-# Fetch the three modules first, so an unavailable module fails fast and clearly.
-if ! dl=$(go mod download -json "$PKG_MOD@v$VERSION" "$SDK_MOD@v$VERSION" "$LANG_MOD@v$VERSION" 2>&1); then
-	errors=$(printf '%s\n' "$dl" | sed -n 's/^[[:space:]]*"Error":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p')
-	log "error: cannot download the pulumi v$VERSION Go modules:"
-	printf '%s\n' "${errors:-$dl}" | sed 's/^/[pulumi-cli]   /' >&2
-	log "The CLI lives in $PKG_MOD and the nodejs language host in $LANG_MOD;"
-	log "both must be served by GOPROXY ($(go env GOPROXY)). Alternatives:"
-	log "  - put a pulumi v$VERSION install (pulumi, pulumi-language-nodejs,"
-	log "    pulumi-resource-pulumi-nodejs) on PATH, or"
-	log "  - copy those three executables into $bin/"
-	exit 1
-fi
-
-# pulumi's go.mod files carry replace directives that `go install pkg@version`
-# refuses and that a dependent module does not inherit; copy the non-local ones.
+# copy_replaces GOMOD FORKS_ONLY: copies GOMOD's non-local replace directives
+# into the current module (first one wins per module path). pulumi's go.mod
+# files carry replaces that a dependent module does not inherit. With
+# FORKS_ONLY=1 only replacements by a different module are copied, not
+# version pins.
 declare -A replaced=()
-while read -r gomod; do
-	[[ -f $gomod ]] || continue
+copy_replaces() {
+	local old new
 	while read -r old new; do
-		[[ -n $old && -z ${replaced[${old%@*}]:-} ]] || continue
-		replaced[${old%@*}]=1
+		[[ -n $old && -z ${replaced[$PWD:${old%@*}]:-} ]] || continue
+		[[ $2 == 1 && ${old%@*} == "${new%@*}" ]] && continue
+		replaced[$PWD:${old%@*}]=1
 		go mod edit -replace="$old=$new"
-		log "  replace $old => $new"
+		log "  $(basename "$PWD"): replace $old => $new"
 	done < <(awk '
 		function emit(line,   n, f, i, arrow, l, r) {
 			sub(/\/\/.*/, "", line)
@@ -177,28 +201,64 @@ while read -r gomod; do
 		block && /^\)/    { block = 0; next }
 		block             { emit($0); next }
 		/^replace[ \t]/   { sub(/^replace[ \t]+/, ""); emit($0) }
-	' "$gomod")
-done < <(printf '%s\n' "$dl" | sed -n 's/^[[:space:]]*"GoMod":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p')
+	' "$1")
+}
 
-log "  resolving dependencies…"
-go get "$CLI_PKG@v$VERSION" "$LANG_MOD@v$VERSION" "$SDK_MOD@v$VERSION" 2>&1 |
-	sed 's/^/[pulumi-cli]   /' >&2
+# mod_field MOD@VER FIELD: a field (GoMod, Dir) of `go mod download -json`.
+mod_field() {
+	go mod download -json "$1" | sed -n 's/^[[:space:]]*"'"$2"'":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p'
+}
 
 # Same flags as pulumi's .goreleaser.yml (plus CGO off for a static binary).
-build() {
+gobuild() { # OUT PKG VERSION
 	CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
-		-ldflags "-w -s -X $VERSION_VAR=v$VERSION" -o "$stage/bin/$1" "$2"
+		-ldflags "-s -w -X $VERSION_VAR=$3" -o "$1" "$2"
 }
-log "  compiling pulumi…"
-build pulumi "$CLI_PKG"
-log "  compiling pulumi-language-nodejs…"
-build pulumi-language-nodejs "$LANG_MOD"
+
+log "building $key from Go modules (once per machine, takes ~10-15 minutes)…"
+log "  $(go version | cut -d' ' -f3-)  GOPROXY=$(go env GOPROXY)"
+
+stage=$work/$key
+mkdir -p "$work/cli" "$work/lh" "$stage/bin"
+(cd "$work/cli" && go mod init pulumi-cli-wrapper >/dev/null 2>&1)
+(cd "$work/lh" && go mod init pulumi-language-nodejs-wrapper >/dev/null 2>&1)
+
+# Fail fast, before the big dependency download, if the proxy does not serve
+# the source zips (it can serve .info/.mod of a version but 403 its .zip).
+cd "$work/cli"
+if ! step "downloading pulumi $CLI_V and sdk $LH_V sources" \
+	go mod download "$PKG_MOD@$CLI_V" "$SDK_MOD@$CLI_V" "$SDK_MOD@$LH_V"; then
+	log "GOPROXY must serve $PKG_MOD@$CLI_V, $SDK_MOD@$CLI_V and $SDK_MOD@$LH_V."
+	log "proxy.golang.org refuses pkg/v3 >= v3.260.0: try an older PULUMI_CLI_VERSION."
+	log "Or put pulumi, pulumi-language-nodejs and pulumi-resource-pulumi-nodejs on PATH."
+	exit 1
+fi
+lh_sdk_dir=$(mod_field "$SDK_MOD@$LH_V" Dir)
+[[ -f $lh_sdk_dir/nodejs/cmd/pulumi-language-nodejs/main.go ]] ||
+	die "$SDK_MOD@$LH_V has no nodejs/cmd/pulumi-language-nodejs (only v3.68.0 and older do)"
+cli_sdk_dir=$(mod_field "$SDK_MOD@$CLI_V" Dir)
+
+# CLI wrapper: pkg's replaces take priority over the sdk's.
+copy_replaces "$(mod_field "$PKG_MOD@$CLI_V" GoMod)" 0
+copy_replaces "$(mod_field "$SDK_MOD@$CLI_V" GoMod)" 0
+step "resolving the CLI's dependencies" go get "$CLI_PKG@$CLI_V" "$SDK_MOD@$CLI_V"
+
+# Language-host wrapper: sdk@v3.68.0 only pins golang.org/x/text to the
+# vulnerable v0.3.6, which is deliberately not copied (forks would be).
+cd "$work/lh"
+copy_replaces "$(mod_field "$SDK_MOD@$LH_V" GoMod)" 1
+step "resolving the language host's dependencies" go get "$LH_PKG@$LH_V"
+
+cd "$work/cli"
+step "compiling pulumi $CLI_V" gobuild "$stage/bin/pulumi" "$CLI_PKG" "$CLI_V"
+cd "$work/lh"
+step "compiling pulumi-language-nodejs $LH_V" \
+	gobuild "$stage/bin/pulumi-language-nodejs" "$LH_PKG" "$LH_V"
 
 # Dynamic-provider launcher: pulumi's distribution ships sdk/nodejs/dist/*.
 launcher=$stage/bin/pulumi-resource-pulumi-nodejs
-sdk_dir=$(go list -m -f '{{.Dir}}' "$SDK_MOD" 2>/dev/null || true)
-if [[ -n $sdk_dir && -f $sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs ]]; then
-	cp "$sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs" "$launcher"
+if [[ -f $cli_sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs ]]; then
+	cp "$cli_sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs" "$launcher"
 else
 	cat >"$launcher" <<'EOF'
 #!/bin/sh
@@ -211,10 +271,18 @@ fi
 chmod 0755 "$stage/bin/"*
 
 got=$(cli_version "$stage/bin/pulumi")
-[[ $got == "v$VERSION" ]] || die "built pulumi reports '${got:-nothing}', expected v$VERSION"
+[[ $got == "$CLI_V" ]] || die "built pulumi reports '${got:-nothing}', expected $CLI_V"
 
-printf 'pulumi v%s\nbuilt %s with %s\n' "$VERSION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(go version)" \
-	>"$stage/BUILD-INFO"
+{
+	printf 'pulumi %s (%s)\n' "$CLI_V" "$CLI_PKG"
+	printf 'pulumi-language-nodejs %s (%s)\n' "$LH_V" "$LH_PKG"
+	printf 'pulumi-resource-pulumi-nodejs from %s@%s nodejs/dist\n' "$SDK_MOD" "$CLI_V"
+	printf 'built %s with %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(go version)"
+	printf '\n--- CLI go.mod ---\n'
+	cat "$work/cli/go.mod"
+	printf '\n--- language host go.mod ---\n'
+	cat "$work/lh/go.mod"
+} >"$stage/BUILD-INFO"
 
 # Atomic publish: a rename within $cache_root. A stale/broken dest goes aside first.
 if [[ -e $dest ]]; then
@@ -222,6 +290,5 @@ if [[ -e $dest ]]; then
 fi
 mv -T "$stage" "$dest"
 
-elapsed=$((SECONDS - started))
-log "built pulumi v$VERSION in $((elapsed / 60))m$((elapsed % 60))s -> $bin"
+log "[$(elapsed)] built $key -> $bin"
 printf '%s\n' "$bin"
