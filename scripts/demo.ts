@@ -1,0 +1,101 @@
+/**
+ * `npm run demo`: starts the emulator with a running MRS job and a NodeMan subscription with
+ * running instances, runs `pulumi preview` then `pulumi up` on the root Pulumi.yaml program,
+ * shows the targets before and after, and cleans up (destroy, scratch state, emulator).
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "../emulator";
+import type { SeedState } from "../emulator/seed";
+import { obtainPulumiCli, PulumiStack, repoRoot, run } from "./lib/pulumi";
+
+function heading(text: string): void {
+  console.log(`\n=== ${text}`);
+}
+
+function showTargets(emulator: Emulator): void {
+  const { mrs, nodeman } = emulator.state();
+  for (const [projectId, project] of Object.entries(mrs.projects)) {
+    for (const [clusterId, cluster] of Object.entries(project.clusters)) {
+      for (const job of cluster.jobs) {
+        console.log(
+          `  MRS ${projectId.slice(0, 8)}…/${clusterId} job ${job.job_id} (${job.job_name}): ${job.job_state}, result ${job.job_result}`,
+        );
+      }
+    }
+  }
+  for (const subscription of nodeman.subscriptions) {
+    const statuses = subscription.instances.map((i) => `${i.instanceId} ${i.status}`).join(", ");
+    console.log(`  NodeMan subscription ${subscription.subscriptionId}: ${statuses}`);
+  }
+}
+
+async function main(): Promise<void> {
+  heading("building the package");
+  const build = await run("npm", ["run", "build", "--silent"], { cwd: repoRoot, echo: true });
+  if (build.code !== 0) throw new Error("npm run build failed");
+
+  heading("obtaining the Pulumi CLI (a pulumi on PATH, the cache, or a one-time build from Go modules)");
+  const binDir = await obtainPulumiCli();
+  console.log(`  using ${path.join(binDir, "pulumi")}`);
+
+  const seed = JSON.parse(
+    readFileSync(path.join(repoRoot, "emulator", "seeds", "demo.json"), "utf8"),
+  ) as SeedState;
+  const emulator = await startEmulator({ seed });
+  console.log(`  emulator listening on ${emulator.url}`);
+  const stack = await PulumiStack.create(repoRoot, binDir, "demo");
+  try {
+    const project = Object.keys(seed.huawei?.projects ?? {})[0];
+    const cluster = Object.keys(seed.huawei?.projects?.[project].clusters ?? {})[0];
+    const job = seed.huawei?.projects?.[project].clusters[cluster].jobs.find(
+      (j) => j.job_state === "RUNNING",
+    );
+    const app = seed.blueking?.apps?.[0];
+    const user = seed.blueking?.users?.[0];
+    const keys = seed.huawei?.akSk?.[0];
+    if (!job || !app || !user || !keys) throw new Error("the demo seed lacks a running job or credentials");
+    await stack.setConfig({
+      "termination-demo:clusterId": cluster,
+      "termination-demo:jobExecutionId": job.job_id,
+      "termination-demo:subscriptionId": String(seed.blueking?.subscriptions?.[0].subscriptionId),
+      "huaweicloud:accessKey": keys.accessKey,
+      "huaweicloud:projectId": project,
+      "huaweicloud:mrsEndpoint": emulator.url,
+      "blueking:appCode": app.appCode,
+      "blueking:username": user.username,
+      "blueking:apigwUrlTemplate": `${emulator.url}/api/{api_name}`,
+    });
+    await stack.setConfig(
+      {
+        "huaweicloud:secretKey": keys.secretKey,
+        "blueking:appSecret": app.appSecret,
+        "blueking:bkToken": user.bkToken ?? "",
+      },
+      { secret: true },
+    );
+
+    heading("before");
+    showTargets(emulator);
+    heading("pulumi preview (sends nothing)");
+    await stack.pulumi(["preview"], { echo: true });
+    const sentByPreview =
+      emulator.requests({ route: "mrs.kill" }).length + emulator.requests({ route: "nodeman.revoke" }).length;
+    console.log(`  kill and revoke requests the emulator received during preview: ${sentByPreview}`);
+    heading("pulumi up");
+    await stack.pulumi(["up", "--yes", "--skip-preview"], { echo: true });
+    heading("after");
+    showTargets(emulator);
+    heading("cleaning up (pulumi destroy sends nothing: a termination cannot be undone)");
+    await stack.pulumi(["destroy", "--yes", "--skip-preview"], { echo: false });
+    await stack.pulumi(["stack", "rm", "--yes", "demo"], { echo: false, allowFailure: true });
+  } finally {
+    stack.dispose();
+    await emulator.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

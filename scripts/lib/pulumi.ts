@@ -1,0 +1,162 @@
+/**
+ * Running the real Pulumi CLI offline, for the demo and the end-to-end tests: a local file state
+ * backend in a scratch directory, the passphrase secrets provider, no update check, no plugin
+ * download, and Node 22 first on PATH for the language host and the provider process.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as they arrived. */
+  output: string;
+}
+
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: boolean; timeoutMs?: number; input?: string } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    child.stdin.end(options.input ?? "");
+    let stdout = "";
+    let stderr = "";
+    let output = "";
+    const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : undefined;
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+      output += chunk;
+      if (options.echo) process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+      output += chunk;
+      if (options.echo) process.stderr.write(chunk);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr, output });
+    });
+  });
+}
+
+/**
+ * The directory holding `pulumi`, from scripts/pulumi-cli.sh: a `pulumi` already on PATH, the
+ * per-machine cache, or a build from Go modules (minutes, once; its progress is shown).
+ */
+export async function obtainPulumiCli(): Promise<string> {
+  const result = await run("bash", [path.join(repoRoot, "scripts", "pulumi-cli.sh")], {
+    echo: false,
+    env: process.env,
+  });
+  const lines = result.stdout.trim().split("\n");
+  if (result.code !== 0 || lines.length === 0 || lines.at(-1) === "") {
+    throw new Error(`no Pulumi CLI: scripts/pulumi-cli.sh exited ${result.code}\n${result.stderr.trim()}`);
+  }
+  return lines.at(-1) as string;
+}
+
+/** Which flags select the stack and its config file: commands differ in what they accept. */
+function stackFlags(args: string[], stack: string, configFile: string): string[] {
+  if (["preview", "up", "refresh", "destroy", "config"].includes(args[0]))
+    return ["--stack", stack, "--config-file", configFile];
+  if (args[0] === "stack" && ["output", "export"].includes(args[1])) return ["--stack", stack];
+  return [];
+}
+
+export class PulumiStack {
+  readonly env: NodeJS.ProcessEnv;
+  readonly scratch: string;
+  /** Every command's output, for the secret scan. */
+  readonly transcript: string[] = [];
+
+  private constructor(
+    readonly programDir: string,
+    readonly stackName: string,
+    binDir: string,
+  ) {
+    this.scratch = mkdtempSync(path.join(tmpdir(), "pulumi-termination-"));
+    // Node 22 (this process's node) first: the language host and the provider process run `node`.
+    const pathEntries = [binDir, path.dirname(process.execPath), process.env.PATH ?? ""];
+    this.env = {
+      ...process.env,
+      PATH: pathEntries.join(path.delimiter),
+      PULUMI_HOME: path.join(this.scratch, "home"),
+      PULUMI_BACKEND_URL: `file://${path.join(this.scratch, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      NO_COLOR: "1",
+    };
+  }
+
+  /** Creates the stack; its config file lives in the scratch directory, not in the program. */
+  static async create(programDir: string, binDir: string, stackName = "test"): Promise<PulumiStack> {
+    const stack = new PulumiStack(programDir, stackName, binDir);
+    mkdirSync(path.join(stack.scratch, "state"), { recursive: true });
+    await stack.pulumi(["login", stack.env.PULUMI_BACKEND_URL as string]);
+    await stack.pulumi(["stack", "init", stackName]);
+    return stack;
+  }
+
+  get configFile(): string {
+    return path.join(this.scratch, `Pulumi.${this.stackName}.yaml`);
+  }
+
+  /** Runs `pulumi ARGS` non-interactively; throws on failure unless `allowFailure`. */
+  async pulumi(
+    args: string[],
+    options: { allowFailure?: boolean; echo?: boolean; input?: string } = {},
+  ): Promise<RunResult> {
+    const stackArgs = stackFlags(args, this.stackName, this.configFile);
+    const result = await run("pulumi", [...args, ...stackArgs, "--non-interactive"], {
+      cwd: this.programDir,
+      env: this.env,
+      echo: options.echo,
+      input: options.input,
+      timeoutMs: 600_000,
+    });
+    this.transcript.push(`$ pulumi ${args.join(" ")}\n${result.output}`);
+    if (result.code !== 0 && !options.allowFailure) {
+      throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output}`);
+    }
+    return result;
+  }
+
+  async setConfig(values: Record<string, string>, options: { secret?: boolean } = {}): Promise<void> {
+    for (const [key, value] of Object.entries(values)) {
+      // Secret values go through standard input: never on a command line or in the transcript.
+      if (options.secret) await this.pulumi(["config", "set", "--secret", key], { input: value });
+      else await this.pulumi(["config", "set", "--plaintext", key, value]);
+    }
+  }
+
+  async outputs(): Promise<Record<string, unknown>> {
+    return JSON.parse((await this.pulumi(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<
+      string,
+      unknown
+    >;
+  }
+
+  async exportState(): Promise<string> {
+    return (await this.pulumi(["stack", "export"])).stdout;
+  }
+
+  dispose(): void {
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The end-to-end tests' Pulumi program, a project installed the way a user has it: from the
+ * tarball that `npm pack` makes. What it declares is driven by stack config, so one install
+ * serves every case.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { repoRoot, run } from "../../scripts/lib/pulumi";
+
+const indexTs = `
+import * as pulumi from "@pulumi/pulumi";
+import { MrsJobTermination, NodemanTaskTermination } from "pulumi-termination";
+
+const config = new pulumi.Config("e2e");
+
+// Stands in for any resource whose output is not known during the first preview.
+class IdSource extends pulumi.dynamic.Resource {
+  declare readonly value: pulumi.Output<string>;
+  constructor(name: string, value: string) {
+    super({ create: async (inputs: any) => ({ id: name, outs: { value: inputs.seed } }) }, name, { seed: value, value: undefined });
+  }
+}
+
+const jobId: pulumi.Input<string> = config.getBoolean("jobIdFromOutput")
+  ? new IdSource("job-id-source", config.require("jobExecutionId")).value
+  : config.require("jobExecutionId");
+
+const triggers = config.get("trigger") ? [config.get("trigger")] : undefined;
+
+const job = new MrsJobTermination("kill-job", {
+  clusterId: config.require("clusterId"),
+  jobExecutionId: jobId,
+  waitTimeoutSeconds: 60,
+  triggers,
+});
+
+const instanceIds = config.getObject<string[]>("instanceIds");
+const tasks = new NodemanTaskTermination("revoke-tasks", {
+  subscriptionId: config.requireNumber("subscriptionId"),
+  instanceIds,
+  waitTimeoutSeconds: 60,
+  triggers,
+});
+
+export const mrsOutcome = job.outcome;
+export const mrsJobState = job.jobState;
+export const mrsRequestId = job.requestId;
+export const nodemanOutcome = tasks.outcome;
+export const nodemanInstances = tasks.instances;
+`;
+
+/** Packs the repository (built) and returns the tarball's path. */
+export async function packRepository(into: string): Promise<string> {
+  const packed = await run("npm", ["pack", "--silent", "--pack-destination", into], { cwd: repoRoot });
+  if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+  return path.join(into, packed.stdout.trim().split("\n").at(-1) as string);
+}
+
+/** Writes the program and installs it with the given tarball; returns its directory. */
+export async function createProgram(tarball: string): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), "pulumi-termination-e2e-"));
+  writeFileSync(path.join(dir, "Pulumi.yaml"), "name: e2e\nruntime: nodejs\nmain: index.ts\n");
+  writeFileSync(path.join(dir, "index.ts"), indexTs);
+  writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        target: "es2020",
+        module: "commonjs",
+        esModuleInterop: true,
+        skipLibCheck: true,
+      },
+    }),
+  );
+  const pulumiVersion = (
+    require(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json")) as { version: string }
+  ).version;
+  writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({
+      name: "e2e",
+      private: true,
+      dependencies: { "@pulumi/pulumi": pulumiVersion, "pulumi-termination": `file:${tarball}` },
+    }),
+  );
+  await installPackage(dir, tarball);
+  return dir;
+}
+
+export async function installPackage(dir: string, tarball: string): Promise<void> {
+  const result = await run(
+    "npm",
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--prefer-offline",
+      "--loglevel=error",
+      `pulumi-termination@file:${tarball}`,
+    ],
+    { cwd: dir },
+  );
+  if (result.code !== 0) throw new Error(`npm install in ${dir} failed: ${result.output}`);
+}
