@@ -9,10 +9,18 @@
  * A target (NodeMan, MRS) supplies only its fields, its request and its status reading.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { resolveHttpSettings, type ConfigSource, type SettingsContext, emptyConfig } from "./config";
+import {
+  emptyConfig,
+  resolveHttpSettings,
+  resolveSetting,
+  type ConfigSource,
+  type SettingsContext,
+} from "./config";
 import { TerminationIncompleteError, WaitTimeoutError } from "./errors";
 import { createHttpClient, type HttpClient, type Reporter } from "./http";
-import { diffFields, validateFields, type CheckFailure, type FieldTable } from "./validation";
+import { diffFields, UNKNOWN, validateFields, type CheckFailure, type FieldTable } from "./validation";
+
+const preflightSetting = { config: "termination:preflight", env: ["TERMINATION_PREFLIGHT"] };
 
 export type Outcome = "terminated" | "nothing-running" | "already-finished" | "requested";
 
@@ -49,6 +57,12 @@ export interface PollResult {
   details: Record<string, unknown>;
 }
 
+/** What a preview should show about a target that is about to be terminated. */
+export type PreflightResult =
+  | { found: true; message: string }
+  /** The target does not exist: the preview fails on this property. */
+  | { found: false; property: string; reason: string };
+
 export interface Target<Inputs, Settings> {
   /** Resource type name, for messages: "MrsJobTermination". */
   typeName: string;
@@ -63,6 +77,8 @@ export interface Target<Inputs, Settings> {
   terminate(inputs: Inputs, settings: Settings, session: Session): Promise<StartResult>;
   /** One read-only look at the target. */
   poll(inputs: Inputs, settings: Settings, session: Session): Promise<PollResult>;
+  /** One read-only look for the preview: what will be terminated. */
+  preflight(inputs: Inputs, settings: Settings, session: Session): Promise<PreflightResult>;
 }
 
 export interface WaitInputs {
@@ -87,7 +103,15 @@ export const commonFields: FieldTable = {
     description: "how long to wait, in seconds (default 300)",
   },
   triggers: { type: "list", onChange: "replace", description: "any change terminates again" },
+  preflight: {
+    type: "boolean",
+    onChange: "ignore",
+    description: "read the target during preview to show what will be terminated (default true)",
+  },
 };
+
+/** A preview must not stall on an unreachable API: the preflight gets a small budget of its own. */
+const preflightHttp = { maxAttempts: 2, requestTimeoutMs: 10_000, maxRetryMs: 5_000 };
 
 export interface ProviderOptions {
   reporter?: Reporter;
@@ -115,6 +139,7 @@ function isoTime(ms: number): string {
 export class TerminationProvider<Inputs extends WaitInputs, Settings> implements dynamic.ResourceProvider {
   private config: ConfigSource = emptyConfig;
   private httpClient: HttpClient | undefined;
+  private preflightClient: HttpClient | undefined;
   private readonly reporter: Reporter;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -137,6 +162,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
   async configure(request: dynamic.ConfigureRequest): Promise<void> {
     this.config = request.config;
     this.httpClient = undefined;
+    this.preflightClient = undefined;
   }
 
   private get context(): SettingsContext {
@@ -152,10 +178,50 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     return { http: this.httpClient, reporter: this.reporter, now: this.now, sleep: this.sleep };
   }
 
-  async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
+  async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const failures = validateFields(news, this.target.fields);
     failures.push(...this.target.checkSettings(news, this.context));
+    if (failures.length === 0 && this.wantsPreflight(olds, news))
+      failures.push(...(await this.preflight(news)));
     return { inputs: news, failures };
+  }
+
+  /**
+   * Only when this check leads to a termination (a new resource, or a replacement) and every
+   * identifying input is known; `preflight: false` or `termination:preflight = false` turns it off.
+   */
+  private wantsPreflight(olds: Props, news: Props): boolean {
+    if (news.preflight === false || resolveSetting(this.context, preflightSetting) === "false") return false;
+    const identity = Object.keys(this.target.fields).filter(
+      (key) => this.target.fields[key].onChange === "replace",
+    );
+    if (identity.some((key) => JSON.stringify(news[key] ?? null).includes(UNKNOWN))) return false;
+    const isNew = Object.keys(olds).length === 0;
+    return isNew || diffFields(olds, news, this.target.fields).replaces.length > 0;
+  }
+
+  /** Read-only: shows what will be terminated; fails on a target that does not exist; warns when unreachable. */
+  private async preflight(news: Props): Promise<CheckFailure[]> {
+    const typed = news as unknown as Inputs;
+    try {
+      this.preflightClient ??= createHttpClient(
+        { ...resolveHttpSettings(this.context), ...preflightHttp },
+        { reporter: this.reporter, sleep: this.sleep, now: this.now },
+      );
+      const session = { ...this.session(), http: this.preflightClient };
+      const result = await this.target.preflight(
+        typed,
+        this.target.resolveSettings(typed, this.context),
+        session,
+      );
+      if (!result.found) return [{ property: result.property, reason: result.reason }];
+      this.reporter.info(result.message);
+    } catch (error) {
+      this.reporter.warn(
+        `${this.target.describe(typed)}: preflight could not read the target, the preview goes on without it: ${(error as Error).message}`,
+      );
+    }
+    return [];
   }
 
   async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {

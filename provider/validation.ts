@@ -16,8 +16,11 @@ export interface CheckFailure {
 }
 
 interface FieldBase {
-  /** A change of this field: "replace" terminates again, "update" only changes the record. */
-  onChange: "replace" | "update";
+  /**
+   * A change of this field: "replace" terminates again, "update" only changes the record,
+   * "ignore" is no change at all (a preview-time switch).
+   */
+  onChange: "replace" | "update" | "ignore";
   required?: boolean;
   description: string;
 }

@@ -5,12 +5,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describeSetting, resolveSetting, type SettingSpec, type SettingsContext } from "../config";
-import { ApiError, ConfigurationError, TerminationError } from "../errors";
+import { ApiError, ConfigurationError, isApiError, TerminationError } from "../errors";
 import { displayUrl, type HttpResponse } from "../http";
 import {
   commonFields,
   TerminationProvider,
   type PollResult,
+  type PreflightResult,
   type Session,
   type StartResult,
   type Target,
@@ -286,6 +287,7 @@ async function send(
 
 interface JobDetail {
   job_id?: string;
+  started_time?: number;
   job_name?: string;
   job_state?: string;
   job_result?: string;
@@ -372,6 +374,39 @@ async function poll(
   };
 }
 
+/** "2h13m", "5m", "42s". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  if (hours > 0) return `${hours}h${String(minutes).padStart(2, "0")}m`;
+  return minutes > 0 ? `${minutes}m` : `${seconds}s`;
+}
+
+const missingCodes: Record<string, string> = { "0176": "jobExecutionId", "12000003": "clusterId" };
+
+async function preflight(
+  inputs: MrsJobTerminationInputs,
+  settings: MrsSettings,
+  session: Session,
+): Promise<PreflightResult> {
+  let job: JobDetail;
+  try {
+    job = await getJob(session, settings, inputs);
+  } catch (error) {
+    const property = isApiError(error) && error.code ? missingCodes[error.code] : undefined;
+    if (property) return { found: false, property, reason: `does not exist: ${(error as Error).message}` };
+    throw error;
+  }
+  const name = job.job_name ? `${job.job_name} (${inputs.jobExecutionId})` : inputs.jobExecutionId;
+  if (finalJobStates.includes(job.job_state as string)) {
+    return { found: true, message: `MRS job ${name} already ${job.job_state}: nothing to do` };
+  }
+  const started = Number(job.started_time ?? 0);
+  const since = started > 0 ? ` for ${formatDuration(session.now() - started)}` : "";
+  return { found: true, message: `MRS job ${name} ${job.job_state}${since}: will be killed` };
+}
+
 export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings> = {
   typeName: "MrsJobTermination",
   fields,
@@ -381,6 +416,7 @@ export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings> = {
   idPrefix: (inputs) => `mrs/${inputs.clusterId}/${inputs.jobExecutionId}`,
   terminate,
   poll,
+  preflight,
 };
 
 /** The provider object behind MrsJobTermination; drive it directly with plain inputs in tests. */

@@ -6,12 +6,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describeSetting, resolveSetting, type SettingSpec, type SettingsContext } from "../config";
-import { ApiError, ConfigurationError, TerminationError } from "../errors";
+import { ApiError, ConfigurationError, isApiError, TerminationError } from "../errors";
 import { displayUrl, type HttpResponse } from "../http";
 import {
   commonFields,
   TerminationProvider,
   type PollResult,
+  type PreflightResult,
   type Session,
   type StartResult,
   type Target,
@@ -287,41 +288,96 @@ interface TaskResultItem {
   steps?: { status?: string }[];
 }
 
-async function poll(
+interface SeenInstance {
+  instanceId: string;
+  status: string;
+  /** The record flips to FAILED at once; the step now running finishes first (api-notes §1). */
+  stepRunning: boolean;
+}
+
+const isRunning = (instance: SeenInstance) =>
+  runningStatuses.includes(instance.status) || instance.stepRunning;
+
+/** The targeted instances as `task_result` shows them; undefined while the task is not ready (3800015). */
+async function readInstances(
   inputs: NodemanTaskTerminationInputs,
   settings: NodemanSettings,
   session: Session,
-): Promise<PollResult> {
+): Promise<SeenInstance[] | undefined> {
   const params: Record<string, unknown> = { subscription_id: inputs.subscriptionId, pagesize: -1 };
   if (inputs.instanceIds) params.instance_id_list = inputs.instanceIds;
   const operation = `read the task results of subscription ${inputs.subscriptionId}`;
   const { url, response } = await call(session, settings, "task_result", operation, params);
   const result = unwrap(operation, url, response);
   if (!result.ok) {
-    if (result.error.code === "3800015")
-      return { stopped: false, summary: "task not ready yet", details: {} };
+    if (result.error.code === "3800015") return undefined;
     throw result.error;
   }
   const data = result.data as TaskResultItem[] | { list?: TaskResultItem[] };
   const items = Array.isArray(data) ? data : data?.list;
-  if (!Array.isArray(items))
+  if (!Array.isArray(items)) {
     throw new TerminationError(
       `NodeMan: ${operation}: the answer's data is not a list (POST ${displayUrl(url)})`,
     );
-  const instances = items
+  }
+  return items
     .filter((item): item is TaskResultItem & { instance_id: string } => typeof item.instance_id === "string")
     .map((item) => ({
       instanceId: item.instance_id,
       status: String(item.status),
-      // The record flips to FAILED at once; the step now running finishes first (api-notes §1).
       stepRunning: (item.steps ?? []).some((step) => runningStatuses.includes(String(step.status))),
     }))
     .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
-  const running = instances.filter((i) => runningStatuses.includes(i.status) || i.stepRunning);
+}
+
+async function poll(
+  inputs: NodemanTaskTerminationInputs,
+  settings: NodemanSettings,
+  session: Session,
+): Promise<PollResult> {
+  const instances = await readInstances(inputs, settings, session);
+  if (!instances) return { stopped: false, summary: "task not ready yet", details: {} };
+  const running = instances.filter(isRunning);
   return {
     stopped: running.length === 0,
     summary: `${running.length} of ${instances.length} instance(s) still running`,
     details: { instances: instances.map(({ instanceId, status }) => ({ instanceId, status })) },
+  };
+}
+
+async function preflight(
+  inputs: NodemanTaskTerminationInputs,
+  settings: NodemanSettings,
+  session: Session,
+): Promise<PreflightResult> {
+  const subject = `NodeMan subscription ${inputs.subscriptionId}`;
+  let instances: SeenInstance[] | undefined;
+  try {
+    instances = await readInstances(inputs, settings, session);
+  } catch (error) {
+    if (isApiError(error) && error.code === "3800003") {
+      return {
+        found: false,
+        property: "subscriptionId",
+        reason: `${subject} has no task or does not exist: ${error.message}`,
+      };
+    }
+    throw error;
+  }
+  if (!instances)
+    return { found: true, message: `${subject}: task not ready yet; the revoke applies to what runs then` };
+  const seen = new Set(instances.map((i) => i.instanceId));
+  const missing = (inputs.instanceIds ?? []).filter((id) => !seen.has(id));
+  const note = missing.length
+    ? ` (${missing.length} listed instance(s) not in the subscription: ${missing.join(", ")})`
+    : "";
+  const running = instances.filter(isRunning).length;
+  return {
+    found: true,
+    message:
+      running > 0
+        ? `${subject}: ${running} of ${instances.length} instances RUNNING will be revoked${note}`
+        : `${subject}: nothing running: nothing to do${note}`,
   };
 }
 
@@ -334,6 +390,7 @@ export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings
   idPrefix: (inputs) => `nodeman/${inputs.subscriptionId}`,
   terminate,
   poll,
+  preflight,
 };
 
 /** The provider object behind NodemanTaskTermination; drive it directly with plain inputs in tests. */

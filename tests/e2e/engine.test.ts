@@ -64,8 +64,10 @@ describe("end-to-end with the Pulumi CLI", function () {
     stack?.dispose();
   });
 
-  it("1. preview shows both creates and sends no kill or revoke", async () => {
+  it("1. preview shows both creates and what they will terminate, and sends no kill or revoke", async () => {
     const { output } = await stack.pulumi(["preview"]);
+    expect(output).to.match(/MRS job nightly-etl \(job-running\) RUNNING.*: will be killed/);
+    expect(output).to.include("NodeMan subscription 42: 3 of 4 instances RUNNING will be revoked");
     expect(output).to.match(/\+\s+\S*MrsJobTermination\s+kill-job\s+create/);
     expect(output).to.match(/\+\s+\S*NodemanTaskTermination\s+revoke-tasks\s+create/);
     expect(kills() + revokes()).to.equal(0);
@@ -84,7 +86,12 @@ describe("end-to-end with the Pulumi CLI", function () {
     expect(badJob.code).to.not.equal(0);
     expect(badJob.output).to.include("jobExecutionId");
     await stack.setConfig({ "e2e:jobExecutionId": "job-running" });
-    expect(emulator.requests()).to.deep.equal([]);
+    expect(kills() + revokes()).to.equal(0);
+    // The valid resource in the same program still gets its preflight read; nothing else goes out.
+    expect([...new Set(emulator.requests().map((r) => r.route))].sort()).to.deep.equal([
+      "mrs.get_job",
+      "nodeman.task_result",
+    ]);
   });
 
   it("3. a job id from another resource's output (unknown in preview) previews cleanly", async () => {

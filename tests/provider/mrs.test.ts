@@ -185,9 +185,9 @@ describe("MrsJobTermination provider against the emulator", () => {
     expect(kills()).to.equal(1);
   });
 
-  it("check validates without sending anything, and accepts unknown values", async () => {
+  it("check with preflight: false validates without sending anything, and accepts unknown values", async () => {
     const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
-    expect((await provider.check({}, running)).failures).to.deep.equal([]);
+    expect((await provider.check({}, { ...running, preflight: false })).failures).to.deep.equal([]);
     expect(
       (await provider.check({}, { clusterId: UNKNOWN, jobExecutionId: UNKNOWN, projectId: UNKNOWN }))
         .failures,
@@ -203,6 +203,77 @@ describe("MrsJobTermination provider against the emulator", () => {
       "waitTimeoutSeconds",
     ]);
     expect(emulator.requests()).to.deep.equal([]);
+  });
+
+  describe("preflight in check (read-only)", () => {
+    const table: [string, Record<string, unknown>, RegExp][] = [
+      ["a running job", running, /^MRS job nightly-etl \(job-running\) RUNNING( for \S+)?: will be killed$/],
+      [
+        "a queued job",
+        { clusterId, jobExecutionId: "job-accepted" },
+        /^MRS job queued \(job-accepted\) ACCEPTED.*: will be killed$/,
+      ],
+      [
+        "a finished job",
+        { clusterId, jobExecutionId: "job-finished" },
+        /^MRS job done \(job-finished\) already FINISHED: nothing to do$/,
+      ],
+    ];
+    for (const [name, inputs, line] of table) {
+      it(`shows what will happen to ${name}, sending only a read`, async () => {
+        const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+        expect((await provider.check({}, inputs)).failures).to.deep.equal([]);
+        expect(lines).to.have.length(1);
+        expect(lines[0]).to.match(line);
+        expect(emulator.requests().map((r) => r.route)).to.deep.equal(["mrs.get_job"]);
+      });
+    }
+
+    it("fails the preview on a job or cluster that does not exist, naming the field", async () => {
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const job = await provider.check({}, { clusterId, jobExecutionId: "no-such-job" });
+      expect(job.failures?.map((f) => f.property)).to.deep.equal(["jobExecutionId"]);
+      expect(job.failures?.[0].reason).to.match(/does not exist: .*0176/);
+      const cluster = await provider.check(
+        {},
+        { clusterId: "no-such-cluster", jobExecutionId: "job-running" },
+      );
+      expect(cluster.failures?.map((f) => f.property)).to.deep.equal(["clusterId"]);
+    });
+
+    it("warns and lets the preview go on when the API is unreachable", async () => {
+      emulator.injectFault({ route: "mrs.get_job", times: -1, fault: { kind: "status", status: 503 } });
+      const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url), {
+        timeScale: 0.01,
+      });
+      expect((await provider.check({}, running)).failures).to.deep.equal([]);
+      expect(lines.at(-1)).to.match(/^warning: .*preflight could not read the target, the preview goes on/);
+      expect(emulator.requests({ route: "mrs.get_job" })).to.have.length(2);
+    });
+
+    it("is skipped for an existing resource whose target is unchanged, for unknown ids, and when turned off", async () => {
+      const { provider, lines } = await testProvider(mrsTarget, { ...huaweiConfig(emulator.url) });
+      const olds = { ...running, outcome: "terminated" };
+      await provider.check(olds, { ...running, waitTimeoutSeconds: 10 });
+      await provider.check({}, { clusterId, jobExecutionId: UNKNOWN });
+      await provider.check({}, { ...running, preflight: false });
+      const off = await testProvider(mrsTarget, {
+        ...huaweiConfig(emulator.url),
+        "termination:preflight": "false",
+      });
+      await off.provider.check({}, running);
+      expect(emulator.requests()).to.deep.equal([]);
+      expect([...lines, ...off.lines]).to.deep.equal([]);
+    });
+
+    it("runs again when a change of target means a new termination", async () => {
+      const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      await provider.check(
+        { ...running, outcome: "terminated" },
+        { clusterId, jobExecutionId: "job-accepted" },
+      );
+      expect(lines[0]).to.match(/job-accepted/);
+    });
   });
 
   it("check names every missing setting with its config key and environment variable", async () => {

@@ -155,10 +155,15 @@ describe("NodemanTaskTermination provider against the emulator", () => {
     expect(lines.some((l) => /task not ready yet/.test(l))).to.equal(true);
   });
 
-  it("check validates without sending anything", async () => {
+  it("check with preflight: false validates without sending anything", async () => {
     const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
     expect(
-      (await provider.check({}, { subscriptionId: 42, instanceIds: ["host|instance|host|1"] })).failures,
+      (
+        await provider.check(
+          {},
+          { subscriptionId: 42, instanceIds: ["host|instance|host|1"], preflight: false },
+        )
+      ).failures,
     ).to.deep.equal([]);
     expect(
       (await provider.check({}, { subscriptionId: UNKNOWN, instanceIds: [UNKNOWN] })).failures,
@@ -173,6 +178,38 @@ describe("NodemanTaskTermination provider against the emulator", () => {
       "route",
     ]);
     expect(emulator.requests()).to.deep.equal([]);
+  });
+
+  describe("preflight in check (read-only)", () => {
+    const table: [string, Record<string, unknown>, string][] = [
+      [
+        "every running instance",
+        { subscriptionId: 42 },
+        "NodeMan subscription 42: 3 of 4 instances RUNNING will be revoked",
+      ],
+      [
+        "listed instances, one unknown",
+        { subscriptionId: 42, instanceIds: ["host|instance|host|1", "host|instance|host|77"] },
+        "NodeMan subscription 42: 1 of 1 instances RUNNING will be revoked (1 listed instance(s) not in the subscription: host|instance|host|77)",
+      ],
+      ["nothing running", { subscriptionId: 43 }, "NodeMan subscription 43: nothing running: nothing to do"],
+    ];
+    for (const [name, inputs, line] of table) {
+      it(`shows ${name}, sending only a read`, async () => {
+        const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+        expect((await provider.check({}, inputs)).failures).to.deep.equal([]);
+        expect(lines).to.deep.equal([line]);
+        expect(emulator.requests().map((r) => r.route)).to.deep.equal(["nodeman.task_result"]);
+      });
+    }
+
+    it("fails the preview on a subscription without task, naming subscriptionId", async () => {
+      const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
+      const { failures } = await provider.check({}, { subscriptionId: 999 });
+      expect(failures?.map((f) => f.property)).to.deep.equal(["subscriptionId"]);
+      expect(failures?.[0].reason).to.include("3800003");
+      expect(emulator.requests({ route: "nodeman.revoke" })).to.deep.equal([]);
+    });
   });
 
   it("check explains missing credentials and endpoints", async () => {
