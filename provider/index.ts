@@ -2,6 +2,8 @@
 export {
   MrsJobTermination,
   mrsJobTerminationProvider,
+  type MrsJobSelector,
+  type MrsJobState,
   type MrsJobTerminationArgs,
   type MrsJobTerminationInputs,
   type MrsJobTerminationOutputs,

@@ -48,6 +48,8 @@ export interface StartResult {
   requestId?: string;
   /** Target-specific outputs: job state, instance statuses. */
   details: Record<string, unknown>;
+  /** Set when part of the work failed after some of it was sent: the resource is recorded incomplete. */
+  incomplete?: string;
 }
 
 export interface PollResult {
@@ -75,8 +77,8 @@ export interface Target<Inputs, Settings> {
   idPrefix(inputs: Inputs): string;
   /** Reads what it must and sends the termination request once. */
   terminate(inputs: Inputs, settings: Settings, session: Session): Promise<StartResult>;
-  /** One read-only look at the target. */
-  poll(inputs: Inputs, settings: Settings, session: Session): Promise<PollResult>;
+  /** One read-only look at the target; `record` is the inputs with what create recorded. */
+  poll(record: Inputs, settings: Settings, session: Session): Promise<PollResult>;
   /** One read-only look for the preview: what will be terminated. */
   preflight(inputs: Inputs, settings: Settings, session: Session): Promise<PreflightResult>;
 }
@@ -247,13 +249,21 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
       this.reporter.info(`${this.target.describe(typed)}: ${start.outcome}, nothing was terminated`);
       return { id, outs: { ...record, completedAt: isoTime(this.now()) } };
     }
+    let outs: Props = { ...record, outcome: "requested" };
     if (typed.waitForTermination === false) {
       this.reporter.info(
         `${this.target.describe(typed)}: termination requested; not waiting (waitForTermination: false)`,
       );
-      return { id, outs: { ...record, outcome: "requested" } };
+    } else {
+      outs = await this.waitOrRecordIncomplete(id, typed, settings, session, record);
     }
-    return { id, outs: await this.waitOrRecordIncomplete(id, typed, settings, session, record) };
+    if (start.incomplete) {
+      throw new TerminationIncompleteError(`${this.target.describe(typed)}: ${start.incomplete}`, id, {
+        ...outs,
+        outcome: "requested",
+      });
+    }
+    return { id, outs };
   }
 
   /** Waits; on timeout the engine must still learn that the request went out. */
@@ -265,7 +275,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     record: Props,
   ) {
     try {
-      const last = await this.waitUntilStopped(inputs, settings, session);
+      const last = await this.waitUntilStopped({ ...inputs, ...record } as Inputs, settings, session);
       return { ...record, ...last.details, outcome: "terminated", completedAt: isoTime(this.now()) };
     } catch (error) {
       if (!(error instanceof WaitTimeoutError)) throw error;
@@ -326,7 +336,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
       if (news[key] === undefined) delete outs[key];
       else outs[key] = news[key];
     }
-    const typed = news as unknown as Inputs;
+    const typed = outs as unknown as Inputs;
     // A wait that timed out or was skipped resumes here; nothing is sent again.
     if (olds.outcome === "requested" && typed.waitForTermination !== false) {
       const settings = this.target.resolveSettings(typed, this.context);

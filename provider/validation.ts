@@ -31,7 +31,14 @@ export type FieldSpec = FieldBase &
     | { type: "string"; check?: (value: string) => string | undefined }
     | { type: "boolean" }
     | { type: "enum"; values: readonly string[] }
-    | { type: "stringList"; check?: (value: string) => string | undefined; maxItems: number }
+    | {
+        type: "stringList";
+        check?: (value: string) => string | undefined;
+        maxItems: number;
+        allowEmpty?: boolean;
+      }
+    /** An object whose fields `check` validates; its failures' properties are relative to it. */
+    | { type: "object"; check: (value: Record<string, unknown>) => CheckFailure[] }
     | { type: "list" }
   );
 
@@ -72,9 +79,13 @@ function checkField(spec: FieldSpec, value: unknown): string | undefined {
         : `must be one of ${spec.values.map((v) => `"${v}"`).join(", ")}, got ${describeValue(value)}`;
     case "list":
       return Array.isArray(value) ? undefined : `must be a list, got ${describeValue(value)}`;
+    case "object":
+      return typeof value === "object" && !Array.isArray(value)
+        ? undefined
+        : `must be an object, got ${describeValue(value)}`;
     case "stringList": {
       if (!Array.isArray(value)) return `must be a list of strings, got ${describeValue(value)}`;
-      if (value.length === 0) return "must not be empty: leave it out to mean all";
+      if (value.length === 0 && !spec.allowEmpty) return "must not be empty: leave it out to mean all";
       if (value.length > spec.maxItems)
         return `must hold at most ${spec.maxItems} items, got ${value.length}`;
       return undefined;
@@ -104,6 +115,11 @@ export function validateFields(news: Record<string, unknown>, table: FieldTable)
     if (reason) {
       failures.push({ property, reason });
       continue;
+    }
+    if (spec.type === "object") {
+      for (const failure of spec.check(value as Record<string, unknown>)) {
+        failures.push({ property: `${property}.${failure.property}`, reason: failure.reason });
+      }
     }
     if (spec.type === "stringList") {
       const items = value as unknown[];

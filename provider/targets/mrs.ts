@@ -1,12 +1,11 @@
 /**
- * Huawei Cloud MRS: kill a job execution (`StopJob`, api-notes §2) and watch it stop.
- * Success is HTTP 202 with no body; the job read also answers 202. Errors carry `error_code` or
- * `errorCode` (both spellings exist). Auth is an AK/SK signature or an IAM token.
+ * MrsJobTermination: kill Huawei Cloud MRS job executions (`StopJob`, api-notes §2) and watch them
+ * stop. One job (`jobExecutionId`), an explicit batch (`jobExecutionIds`), or every job a selector
+ * matches when `pulumi up` runs (`jobSelector`, resolved through the list API).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { describeSetting, resolveSetting, type SettingSpec, type SettingsContext } from "../config";
-import { ApiError, ConfigurationError, isApiError, TerminationError } from "../errors";
-import { displayUrl, type HttpResponse } from "../http";
+import type { SettingsContext } from "../config";
+import { isApiError, TerminationError } from "../errors";
 import {
   commonFields,
   TerminationProvider,
@@ -18,19 +17,40 @@ import {
   type TerminationRecord,
 } from "../lifecycle";
 import { serializableProvider } from "../serializable";
-import { signRequest, type AkSkCredentials } from "../signing/sdkHmacSha256";
+import { checkEndpoint, checkPathId, isUnknown, type CheckFailure, type FieldTable } from "../validation";
 import {
-  checkEndpoint,
-  checkPathId,
-  isUnknown,
-  pathSegment,
-  type CheckFailure,
-  type FieldTable,
-} from "../validation";
+  apiError,
+  checkMrsSettings,
+  errorCode,
+  finalJobStates,
+  formatDuration,
+  getJob,
+  jobsUrl,
+  listJobs,
+  nonFinalJobStates,
+  regionPattern,
+  resolveMrsSettings,
+  send,
+  type JobDetail,
+  type JobFilter,
+  type MrsSettings,
+} from "./mrsApi";
+
+export interface MrsJobSelector {
+  /** Exact job name. */
+  jobName?: string;
+  /** Default: the states that are not final (NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING). */
+  jobStates?: string[];
+  user?: string;
+  queue?: string;
+}
 
 export interface MrsJobTerminationInputs {
   clusterId: string;
-  jobExecutionId: string;
+  /** Exactly one of jobExecutionId, jobExecutionIds and jobSelector. */
+  jobExecutionId?: string;
+  jobExecutionIds?: string[];
+  jobSelector?: MrsJobSelector;
   projectId?: string;
   region?: string;
   endpoint?: string;
@@ -38,28 +58,65 @@ export interface MrsJobTerminationInputs {
   waitTimeoutSeconds?: number;
   whenAlreadyFinished?: "succeed" | "fail";
   triggers?: unknown[];
+  preflight?: boolean;
 }
 
-export interface MrsJobTerminationOutputs extends MrsJobTerminationInputs, TerminationRecord {
+export interface MrsJobState {
+  jobExecutionId: string;
   jobName?: string;
   jobState?: string;
   jobResult?: string;
 }
 
-export const finalJobStates = ["FINISHED", "FAILED", "KILLED"];
+export interface MrsJobTerminationOutputs extends MrsJobTerminationInputs, TerminationRecord {
+  /** Every job this termination covers, as last seen. */
+  jobs?: MrsJobState[];
+  /** The jobs a kill was sent to. */
+  killedJobExecutionIds?: string[];
+  /** With jobExecutionId: that job, as last seen. */
+  jobName?: string;
+  jobState?: string;
+  jobResult?: string;
+}
 
-const settingSpecs = {
-  accessKey: { config: "huaweicloud:accessKey", env: ["HW_ACCESS_KEY"] },
-  secretKey: { config: "huaweicloud:secretKey", env: ["HW_SECRET_KEY"] },
-  securityToken: { config: "huaweicloud:securityToken", env: ["HW_SECURITY_TOKEN"] },
-  authToken: { config: "huaweicloud:authToken", env: ["HW_AUTH_TOKEN"] },
-  region: { config: "huaweicloud:region", env: ["HW_REGION_NAME"] },
-  projectId: { config: "huaweicloud:projectId", env: ["HW_PROJECT_ID"] },
-  cloud: { config: "huaweicloud:cloud", env: ["HW_CLOUD"] },
-  endpoint: { config: "huaweicloud:mrsEndpoint", env: ["HW_MRS_ENDPOINT"] },
-} satisfies Record<string, SettingSpec>;
-
-const regionPattern = /^[a-z]{2}(-[a-z0-9]+){1,4}$/;
+function checkSelector(value: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const allowed = ["jobName", "jobStates", "user", "queue"];
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key))
+      failures.push({
+        property: key,
+        reason: `unknown selector field; expected one of ${allowed.join(", ")}`,
+      });
+  }
+  for (const key of ["jobName", "user", "queue"]) {
+    const v = value[key];
+    if (v !== undefined && !isUnknown(v) && (typeof v !== "string" || v.trim() === "" || v.length > 256)) {
+      failures.push({ property: key, reason: `must be a non-empty string, got ${JSON.stringify(v)}` });
+    }
+  }
+  const states = value.jobStates;
+  if (states !== undefined && !isUnknown(states)) {
+    const all = [...nonFinalJobStates, ...finalJobStates];
+    if (!Array.isArray(states) || states.length === 0)
+      failures.push({ property: "jobStates", reason: "must be a non-empty list of job states" });
+    else
+      states.forEach((state, i) => {
+        if (!isUnknown(state) && !all.includes(state as string))
+          failures.push({
+            property: `jobStates[${i}]`,
+            reason: `must be one of ${all.join(", ")}, got ${JSON.stringify(state)}`,
+          });
+      });
+  }
+  if (Object.keys(value).filter((k) => allowed.includes(k)).length === 0) {
+    failures.push({
+      property: "jobName",
+      reason: "a selector needs at least one of jobName, jobStates, user, queue",
+    });
+  }
+  return failures;
+}
 
 const fields: FieldTable = {
   clusterId: {
@@ -71,10 +128,23 @@ const fields: FieldTable = {
   },
   jobExecutionId: {
     type: "string",
-    required: true,
     onChange: "replace",
     check: checkPathId,
-    description: "the job execution id to kill",
+    description: "the job execution to kill",
+  },
+  jobExecutionIds: {
+    type: "stringList",
+    maxItems: 100,
+    allowEmpty: true,
+    onChange: "replace",
+    check: checkPathId,
+    description: "job executions to kill; an empty list kills nothing",
+  },
+  jobSelector: {
+    type: "object",
+    onChange: "replace",
+    check: checkSelector,
+    description: "kill every job matching it",
   },
   projectId: { type: "string", onChange: "replace", check: checkPathId, description: "the project id" },
   region: {
@@ -99,236 +169,99 @@ const fields: FieldTable = {
   ...commonFields,
 };
 
-type MrsAuth = { kind: "aksk"; credentials: AkSkCredentials } | { kind: "token"; token: string };
-
-export interface MrsSettings {
-  endpoint: URL;
-  projectId: string;
-  auth: MrsAuth;
-}
-
-function credentialFailures(context: SettingsContext): CheckFailure[] {
-  const has = (spec: SettingSpec) => resolveSetting(context, spec) !== undefined;
-  const s = settingSpecs;
-  if (has(s.accessKey) !== has(s.secretKey)) {
-    return [
-      {
-        property: "credentials",
-        reason: `an access key needs its secret key: set both ${describeSetting(s.accessKey)} and ${describeSetting(s.secretKey)}`,
-      },
-    ];
-  }
-  if (!has(s.accessKey) && !has(s.authToken)) {
-    return [
-      {
-        property: "credentials",
-        reason: `no Huawei Cloud credentials: set ${describeSetting(s.accessKey)} with ${describeSetting(s.secretKey)} (as secrets), or an IAM token in ${describeSetting(s.authToken)}`,
-      },
-    ];
-  }
-  return [];
-}
+const targetKeys = ["jobExecutionId", "jobExecutionIds", "jobSelector"] as const;
 
 function checkSettings(news: Record<string, unknown>, context: SettingsContext): CheckFailure[] {
-  const failures = credentialFailures(context);
-  const s = settingSpecs;
-  if (!isUnknown(news.projectId)) {
-    const projectId = resolveSetting(context, s.projectId, news.projectId);
-    if (projectId === undefined)
-      failures.push({
-        property: "projectId",
-        reason: `is required: set ${describeSetting(s.projectId, "projectId")}`,
-      });
-    else if (news.projectId === undefined && checkPathId(projectId))
-      failures.push({
-        property: "projectId",
-        reason: `${describeSetting(s.projectId)} ${checkPathId(projectId)}`,
-      });
-  }
-  if (!isUnknown(news.endpoint) && !isUnknown(news.region) && news.endpoint === undefined) {
-    const endpoint = resolveSetting(context, s.endpoint);
-    if (endpoint !== undefined) {
-      const problem = checkEndpoint(endpoint);
-      if (problem)
-        failures.push({ property: "endpoint", reason: `${describeSetting(s.endpoint)} ${problem}` });
-    } else if (resolveSetting(context, s.region, news.region) === undefined) {
-      failures.push({
-        property: "region",
-        reason: `is required to find the MRS endpoint: set ${describeSetting(s.region, "region")}, or an endpoint in ${describeSetting(s.endpoint, "endpoint")}`,
-      });
-    }
+  const failures = checkMrsSettings(news, context);
+  const given = targetKeys.filter((key) => news[key] !== undefined && news[key] !== null);
+  if (given.length !== 1) {
+    failures.push({
+      property: given[1] ?? "jobExecutionId",
+      reason: `give exactly one of jobExecutionId, jobExecutionIds or jobSelector${given.length ? ` (got ${given.join(" and ")})` : ""}`,
+    });
   }
   return failures;
 }
 
-function resolveSettings(inputs: MrsJobTerminationInputs, context: SettingsContext): MrsSettings {
-  const failures = checkSettings(inputs as unknown as Record<string, unknown>, context);
-  if (failures.length > 0)
-    throw new ConfigurationError(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
-  const s = settingSpecs;
-  const region = resolveSetting(context, s.region, inputs.region);
-  const cloud = resolveSetting(context, s.cloud) ?? "myhuaweicloud.com";
-  const endpoint = resolveSetting(context, s.endpoint, inputs.endpoint) ?? `https://mrs.${region}.${cloud}`;
-  const accessKey = resolveSetting(context, s.accessKey);
-  const auth: MrsAuth = accessKey
-    ? {
-        kind: "aksk",
-        credentials: {
-          accessKey,
-          secretKey: resolveSetting(context, s.secretKey) as string,
-          securityToken: resolveSetting(context, s.securityToken),
-        },
-      }
-    : { kind: "token", token: resolveSetting(context, s.authToken) as string };
-  return {
-    endpoint: new URL(endpoint),
-    projectId: resolveSetting(context, s.projectId, inputs.projectId) as string,
-    auth,
-  };
+function describe(inputs: MrsJobTerminationInputs): string {
+  if (inputs.jobExecutionId)
+    return `MRS job-execution ${inputs.jobExecutionId} in cluster ${inputs.clusterId}`;
+  if (inputs.jobExecutionIds)
+    return `MRS job-executions [${inputs.jobExecutionIds.join(", ")}] in cluster ${inputs.clusterId}`;
+  return `MRS jobs matching ${JSON.stringify(inputs.jobSelector)} in cluster ${inputs.clusterId}`;
 }
 
-const hints: Record<string, string> = {
-  "APIGW.0301":
-    "Check the AK/SK (huaweicloud:accessKey/secretKey, HW_ACCESS_KEY/HW_SECRET_KEY) or the IAM token, and this machine's clock: signatures more than 15 minutes off are refused",
-  "APIGW.0307": "The IAM token has expired: get a new one (HW_AUTH_TOKEN)",
-  "0176": "Check jobExecutionId: no such job in this cluster",
-  "12000003": "Check clusterId and projectId: no such cluster in this project",
-  "0175": "MRS refused to kill the job",
-  "0160": "MRS refused to kill the job",
-};
-
-interface MrsErrorBody {
-  error_code?: string;
-  errorCode?: string;
-  error_msg?: string;
-  errorMsg?: string;
-  request_id?: string;
+function jobState(jobExecutionId: string, job: JobDetail): MrsJobState {
+  return { jobExecutionId, jobName: job.job_name, jobState: job.job_state, jobResult: job.job_result };
 }
 
-function errorCode(data: unknown): string | undefined {
-  const body = (typeof data === "object" && data !== null ? data : {}) as MrsErrorBody;
-  return body.error_code ?? body.errorCode;
-}
+const isFinal = (job: { job_state?: string }) => finalJobStates.includes(String(job.job_state));
 
-function apiError(operation: string, method: string, url: URL, response: HttpResponse): ApiError {
-  const body = (
-    typeof response.data === "object" && response.data !== null ? response.data : {}
-  ) as MrsErrorBody;
-  const code = errorCode(response.data);
-  return new ApiError({
-    service: "MRS",
-    operation,
-    method,
-    url: displayUrl(url),
-    httpStatus: response.status,
-    code,
-    serviceMessage:
-      body.error_msg ??
-      body.errorMsg ??
-      (typeof response.data === "string" ? response.data.slice(0, 200) : undefined),
-    requestId: response.requestId ?? body.request_id,
-    hint: code ? hints[code] : undefined,
-    attempts: response.attempts,
-  });
-}
-
-function jobUrl(settings: MrsSettings, inputs: MrsJobTerminationInputs, suffix = ""): URL {
-  const base = settings.endpoint.pathname.replace(/\/$/, "");
-  const project = pathSegment("projectId", settings.projectId);
-  const cluster = pathSegment("clusterId", inputs.clusterId);
-  const job = pathSegment("jobExecutionId", inputs.jobExecutionId);
-  const url = new URL(settings.endpoint.toString());
-  url.pathname = `${base}/v2/${project}/clusters/${cluster}/job-executions/${job}${suffix}`;
-  return url;
-}
-
-async function send(
-  session: Session,
-  settings: MrsSettings,
-  operation: string,
-  method: "GET" | "POST",
-  url: URL,
-) {
-  const headers: Record<string, string> = {
-    "Content-Type": "application/json",
-    "X-Project-Id": settings.projectId,
-  };
-  const { auth } = settings;
-  if (auth.kind === "token") headers["X-Auth-Token"] = auth.token;
-  return session.http.send({
-    service: "MRS",
-    operation,
-    method,
-    url: url.toString(),
-    headers,
-    body: "",
-    // A 5xx with an MRS code is the service's answer; the gateway's own (APIGW.*) or none is a fault.
-    isBusinessError: (_status, data) => {
-      const code = errorCode(data);
-      return code !== undefined && !code.startsWith("APIGW.");
-    },
-    sign:
-      auth.kind === "aksk"
-        ? (r) =>
-            signRequest(
-              {
-                method: r.method,
-                path: r.url.pathname,
-                query: r.url.search.slice(1),
-                headers: r.headers,
-                body: r.body,
-              },
-              auth.credentials,
-              new Date(session.now()),
-            )
-        : undefined,
-  });
-}
-
-interface JobDetail {
-  job_id?: string;
-  started_time?: number;
-  job_name?: string;
-  job_state?: string;
-  job_result?: string;
-}
-
-export async function getJob(
-  session: Session,
-  settings: MrsSettings,
+/** The jobs this termination is about, as ids; a selector is resolved through the list API. */
+async function targetIds(
   inputs: MrsJobTerminationInputs,
-): Promise<JobDetail> {
-  const url = jobUrl(settings, inputs);
-  const response = await send(
-    session,
-    settings,
-    `read job-execution ${inputs.jobExecutionId} in cluster ${inputs.clusterId}`,
-    "GET",
-    url,
-  );
-  const detail = (response.data as { job_detail?: JobDetail } | undefined)?.job_detail;
-  if (response.status >= 300 || errorCode(response.data))
-    throw apiError(`read job-execution ${inputs.jobExecutionId}`, "GET", url, response);
-  if (!detail || typeof detail.job_state !== "string") {
-    throw new TerminationError(
-      `MRS: read job-execution ${inputs.jobExecutionId}: the answer has no job_detail.job_state (HTTP ${response.status} from GET ${displayUrl(url)})`,
-    );
+  settings: MrsSettings,
+  session: Session,
+): Promise<string[]> {
+  if (inputs.jobExecutionId) return [inputs.jobExecutionId];
+  if (inputs.jobExecutionIds) return inputs.jobExecutionIds;
+  const selector = inputs.jobSelector ?? {};
+  const filter: JobFilter = { ...selector, jobStates: selector.jobStates ?? nonFinalJobStates };
+  const jobs = await listJobs(session, settings, inputs.clusterId, filter);
+  return jobs.map((job) => String(job.job_id));
+}
+
+type KillResult = { killed: boolean; requestId?: string; job: JobDetail };
+
+/** Reads the job, kills it unless it is final, and tells a lost answer from a job that finished on its own. */
+async function killJob(
+  inputs: MrsJobTerminationInputs,
+  settings: MrsSettings,
+  session: Session,
+  id: string,
+): Promise<KillResult> {
+  const before = await getJob(session, settings, inputs.clusterId, id);
+  if (isFinal(before)) return finished(inputs, id, before, "was already finished");
+  const url = jobsUrl(settings, inputs.clusterId, id, "/kill");
+  const operation = `kill job-execution ${id} in cluster ${inputs.clusterId}`;
+  const response = await send(session, settings, operation, "POST", url);
+  if (response.status >= 200 && response.status < 300 && !errorCode(response.data)) {
+    return { killed: true, requestId: response.requestId, job: before };
   }
-  return detail;
+  const code = errorCode(response.data);
+  if (code === "0175" || code === "0160") {
+    // The kill was refused: look why. A job final now either finished on its own in between, or was
+    // killed by one of our own earlier attempts whose answer was lost.
+    const after = await getJob(session, settings, inputs.clusterId, id);
+    if (isFinal(after)) {
+      if (response.uncertainAttempts > 0 && after.job_state === "KILLED")
+        return { killed: true, requestId: response.requestId, job: after };
+      return finished(inputs, id, after, "finished before the kill arrived");
+    }
+  }
+  throw apiError(operation, "POST", url, response);
 }
 
-function jobDetails(job: JobDetail): Record<string, unknown> {
-  return { jobName: job.job_name, jobState: job.job_state, jobResult: job.job_result };
-}
-
-function alreadyFinished(inputs: MrsJobTerminationInputs, job: JobDetail, context: string): StartResult {
+function finished(inputs: MrsJobTerminationInputs, id: string, job: JobDetail, context: string): KillResult {
   if (inputs.whenAlreadyFinished === "fail") {
     throw new TerminationError(
-      `MRS: job-execution ${inputs.jobExecutionId} (${job.job_name ?? "unnamed"}) in cluster ${inputs.clusterId} ${context}: ` +
+      `MRS: job-execution ${id} (${job.job_name ?? "unnamed"}) in cluster ${inputs.clusterId} ${context}: ` +
         `state ${job.job_state}, result ${job.job_result}. Nothing was killed; set whenAlreadyFinished: "succeed" to accept this.`,
     );
   }
-  return { outcome: "already-finished", details: jobDetails(job) };
+  return { killed: false, job };
+}
+
+/** Outputs for a set of jobs; with jobExecutionId also the single job's fields. */
+function jobDetails(inputs: MrsJobTerminationInputs, jobs: MrsJobState[]): Record<string, unknown> {
+  const details: Record<string, unknown> = { jobs };
+  if (inputs.jobExecutionId && jobs[0])
+    Object.assign(details, {
+      jobName: jobs[0].jobName,
+      jobState: jobs[0].jobState,
+      jobResult: jobs[0].jobResult,
+    });
+  return details;
 }
 
 async function terminate(
@@ -336,51 +269,69 @@ async function terminate(
   settings: MrsSettings,
   session: Session,
 ): Promise<StartResult> {
-  const before = await getJob(session, settings, inputs);
-  if (finalJobStates.includes(before.job_state as string))
-    return alreadyFinished(inputs, before, "was already finished");
-  const url = jobUrl(settings, inputs, "/kill");
-  const operation = `kill job-execution ${inputs.jobExecutionId} in cluster ${inputs.clusterId}`;
-  const response = await send(session, settings, operation, "POST", url);
-  if (response.status >= 200 && response.status < 300 && !errorCode(response.data)) {
-    return { outcome: "terminated", requestId: response.requestId, details: jobDetails(before) };
-  }
-  const code = errorCode(response.data);
-  if (code === "0175" || code === "0160") {
-    // The kill was refused: look why. A job final now either finished on its own in between, or was
-    // killed by one of our own earlier attempts whose answer was lost.
-    const after = await getJob(session, settings, inputs);
-    if (finalJobStates.includes(after.job_state as string)) {
-      if (response.uncertainAttempts > 0 && after.job_state === "KILLED") {
-        return { outcome: "terminated", requestId: response.requestId, details: jobDetails(after) };
-      }
-      return alreadyFinished(inputs, after, "finished before the kill arrived");
+  const ids = await targetIds(inputs, settings, session);
+  const results: [string, KillResult][] = [];
+  const failures: string[] = [];
+  for (const id of ids) {
+    try {
+      results.push([id, await killJob(inputs, settings, session, id)]);
+    } catch (error) {
+      // One job's failure must not hide the kills already sent: they are recorded below.
+      if (ids.length === 1) throw error;
+      failures.push(`${id}: ${(error as Error).message}`);
     }
   }
-  throw apiError(operation, "POST", url, response);
-}
-
-async function poll(
-  inputs: MrsJobTerminationInputs,
-  settings: MrsSettings,
-  session: Session,
-): Promise<PollResult> {
-  const job = await getJob(session, settings, inputs);
-  const stopped = finalJobStates.includes(job.job_state as string);
+  const killed = results.filter(([, r]) => r.killed);
+  if (failures.length > 0 && killed.length === 0)
+    throw new TerminationError(`MRS: no job was killed:\n${failures.join("\n")}`);
+  const details = {
+    ...jobDetails(
+      inputs,
+      results.map(([id, r]) => jobState(id, r.job)),
+    ),
+    killedJobExecutionIds: killed.map(([id]) => id),
+  };
+  const outcome =
+    killed.length > 0 ? "terminated" : results.length > 0 ? "already-finished" : "nothing-running";
+  if (inputs.jobSelector)
+    session.reporter.info(
+      `${describe(inputs)}: ${ids.length} matched, killed [${details.killedJobExecutionIds.join(", ")}]`,
+    );
   return {
-    stopped,
-    summary: `job ${job.job_state}${job.job_result ? ` (result ${job.job_result})` : ""}`,
-    details: jobDetails(job),
+    outcome,
+    requestId:
+      killed
+        .map(([, r]) => r.requestId)
+        .filter(Boolean)
+        .join(",") || undefined,
+    details,
+    incomplete:
+      failures.length > 0
+        ? `killed ${killed.length} of ${ids.length} jobs; these failed:\n${failures.join("\n")}`
+        : undefined,
   };
 }
 
-/** "2h13m", "5m", "42s". */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  if (hours > 0) return `${hours}h${String(minutes).padStart(2, "0")}m`;
-  return minutes > 0 ? `${minutes}m` : `${seconds}s`;
+/** The jobs to watch: those recorded by create, else the ids in the inputs. */
+function watchedIds(record: MrsJobTerminationOutputs): string[] {
+  if (record.jobs) return record.jobs.map((job) => job.jobExecutionId);
+  return record.jobExecutionId ? [record.jobExecutionId] : (record.jobExecutionIds ?? []);
+}
+
+async function poll(
+  record: MrsJobTerminationOutputs,
+  settings: MrsSettings,
+  session: Session,
+): Promise<PollResult> {
+  const jobs = await Promise.all(
+    watchedIds(record).map(async (id) => jobState(id, await getJob(session, settings, record.clusterId, id))),
+  );
+  const running = jobs.filter((job) => !isFinal({ job_state: job.jobState }));
+  const summary =
+    record.jobExecutionId && jobs[0]
+      ? `job ${jobs[0].jobState}${jobs[0].jobResult ? ` (result ${jobs[0].jobResult})` : ""}`
+      : `${running.length} of ${jobs.length} job(s) not final`;
+  return { stopped: running.length === 0, summary, details: jobDetails(record, jobs) };
 }
 
 const missingCodes: Record<string, string> = { "0176": "jobExecutionId", "12000003": "clusterId" };
@@ -390,30 +341,37 @@ async function preflight(
   settings: MrsSettings,
   session: Session,
 ): Promise<PreflightResult> {
-  let job: JobDetail;
+  let ids: string[];
+  const jobs: [string, JobDetail][] = [];
   try {
-    job = await getJob(session, settings, inputs);
+    ids = await targetIds(inputs, settings, session);
+    for (const id of ids) jobs.push([id, await getJob(session, settings, inputs.clusterId, id)]);
   } catch (error) {
-    const property = isApiError(error) && error.code ? missingCodes[error.code] : undefined;
+    let property = isApiError(error) && error.code ? missingCodes[error.code] : undefined;
+    if (property === "jobExecutionId" && inputs.jobExecutionIds) property = `jobExecutionIds[${jobs.length}]`;
     if (property) return { found: false, property, reason: `does not exist: ${(error as Error).message}` };
     throw error;
   }
-  const name = job.job_name ? `${job.job_name} (${inputs.jobExecutionId})` : inputs.jobExecutionId;
-  if (finalJobStates.includes(job.job_state as string)) {
-    return { found: true, message: `MRS job ${name} already ${job.job_state}: nothing to do` };
-  }
-  const started = Number(job.started_time ?? 0);
-  const since = started > 0 ? ` for ${formatDuration(session.now() - started)}` : "";
-  return { found: true, message: `MRS job ${name} ${job.job_state}${since}: will be killed` };
+  const lines = jobs.map(([id, job]) => {
+    const name = job.job_name ? `${job.job_name} (${id})` : id;
+    if (isFinal(job)) return `MRS job ${name} already ${job.job_state}: nothing to do`;
+    const started = Number(job.started_time ?? 0);
+    const since = started > 0 ? ` for ${formatDuration(session.now() - started)}` : "";
+    return `MRS job ${name} ${job.job_state}${since}: will be killed`;
+  });
+  if (inputs.jobSelector) lines.unshift(`${describe(inputs)}: ${ids.length} job(s) match now`);
+  if (lines.length === 0) lines.push(`${describe(inputs)}: no job: nothing to do`);
+  return { found: true, message: lines.join("\n") };
 }
 
 export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings> = {
   typeName: "MrsJobTermination",
   fields,
   checkSettings,
-  resolveSettings,
-  describe: (inputs) => `MRS job-execution ${inputs.jobExecutionId} in cluster ${inputs.clusterId}`,
-  idPrefix: (inputs) => `mrs/${inputs.clusterId}/${inputs.jobExecutionId}`,
+  resolveSettings: (inputs, context) => resolveMrsSettings(inputs, context),
+  describe,
+  idPrefix: (inputs) =>
+    `mrs/${inputs.clusterId}/${inputs.jobExecutionId ?? (inputs.jobExecutionIds ? "batch" : "selector")}`,
   terminate,
   poll,
   preflight,
@@ -424,7 +382,10 @@ export const mrsJobTerminationProvider = new TerminationProvider(mrsTarget);
 
 export interface MrsJobTerminationArgs {
   clusterId: pulumi.Input<string>;
-  jobExecutionId: pulumi.Input<string>;
+  /** Exactly one of jobExecutionId, jobExecutionIds and jobSelector. */
+  jobExecutionId?: pulumi.Input<string>;
+  jobExecutionIds?: pulumi.Input<pulumi.Input<string>[]>;
+  jobSelector?: pulumi.Input<MrsJobSelector>;
   projectId?: pulumi.Input<string>;
   region?: pulumi.Input<string>;
   endpoint?: pulumi.Input<string>;
@@ -432,6 +393,8 @@ export interface MrsJobTerminationArgs {
   waitTimeoutSeconds?: pulumi.Input<number>;
   whenAlreadyFinished?: pulumi.Input<"succeed" | "fail">;
   triggers?: pulumi.Input<unknown[]>;
+  /** Read the job during preview to show what will be killed (default true). */
+  preflight?: pulumi.Input<boolean>;
 }
 
 /** Kills a running MRS job execution on `pulumi up` and records what happened. */
@@ -443,6 +406,8 @@ export class MrsJobTermination extends pulumi.dynamic.Resource {
   declare readonly jobName: pulumi.Output<string | undefined>;
   declare readonly jobState: pulumi.Output<string | undefined>;
   declare readonly jobResult: pulumi.Output<string | undefined>;
+  declare readonly jobs: pulumi.Output<MrsJobState[]>;
+  declare readonly killedJobExecutionIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: MrsJobTerminationArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = {
@@ -453,6 +418,8 @@ export class MrsJobTermination extends pulumi.dynamic.Resource {
       jobName: undefined,
       jobState: undefined,
       jobResult: undefined,
+      jobs: undefined,
+      killedJobExecutionIds: undefined,
     };
     super(
       serializableProvider("mrsJobTermination"),

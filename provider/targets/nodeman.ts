@@ -31,6 +31,7 @@ export interface NodemanTaskTerminationInputs {
   waitTimeoutSeconds?: number;
   whenNothingRunning?: "succeed" | "fail";
   triggers?: unknown[];
+  preflight?: boolean;
 }
 
 export interface InstanceStatus {
@@ -405,6 +406,8 @@ export interface NodemanTaskTerminationArgs {
   waitTimeoutSeconds?: pulumi.Input<number>;
   whenNothingRunning?: pulumi.Input<"succeed" | "fail">;
   triggers?: pulumi.Input<unknown[]>;
+  /** Read the task results during preview to show what will be revoked (default true). */
+  preflight?: pulumi.Input<boolean>;
 }
 
 /** Revokes the running tasks of a NodeMan subscription on `pulumi up` and records what happened. */

@@ -1,0 +1,308 @@
+/**
+ * The Huawei Cloud MRS v2 job API as this package uses it (api-notes §2): where the endpoint and
+ * credentials come from, signed or token-authenticated requests, the error shapes (`error_code`
+ * or `errorCode`), and the job reads. Shared by the MrsJobTermination target and the lookups.
+ */
+import { describeSetting, resolveSetting, type SettingSpec, type SettingsContext } from "../config";
+import { ApiError, ConfigurationError, TerminationError } from "../errors";
+import { displayUrl, type HttpResponse } from "../http";
+import type { Session } from "../lifecycle";
+import { signRequest, type AkSkCredentials } from "../signing/sdkHmacSha256";
+import { checkEndpoint, checkPathId, isUnknown, pathSegment, type CheckFailure } from "../validation";
+
+export const finalJobStates = ["FINISHED", "FAILED", "KILLED"];
+export const nonFinalJobStates = ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING"];
+
+/** Where a request goes: the resource's or lookup's own arguments, before config and environment. */
+export interface MrsLocation {
+  projectId?: string;
+  region?: string;
+  endpoint?: string;
+}
+
+export const mrsSettingSpecs = {
+  accessKey: { config: "huaweicloud:accessKey", env: ["HW_ACCESS_KEY"] },
+  secretKey: { config: "huaweicloud:secretKey", env: ["HW_SECRET_KEY"] },
+  securityToken: { config: "huaweicloud:securityToken", env: ["HW_SECURITY_TOKEN"] },
+  authToken: { config: "huaweicloud:authToken", env: ["HW_AUTH_TOKEN"] },
+  region: { config: "huaweicloud:region", env: ["HW_REGION_NAME"] },
+  projectId: { config: "huaweicloud:projectId", env: ["HW_PROJECT_ID"] },
+  cloud: { config: "huaweicloud:cloud", env: ["HW_CLOUD"] },
+  endpoint: { config: "huaweicloud:mrsEndpoint", env: ["HW_MRS_ENDPOINT"] },
+} satisfies Record<string, SettingSpec>;
+
+export const regionPattern = /^[a-z]{2}(-[a-z0-9]+){1,4}$/;
+
+type MrsAuth = { kind: "aksk"; credentials: AkSkCredentials } | { kind: "token"; token: string };
+
+export interface MrsSettings {
+  endpoint: URL;
+  projectId: string;
+  auth: MrsAuth;
+}
+
+function credentialFailures(context: SettingsContext): CheckFailure[] {
+  const has = (spec: SettingSpec) => resolveSetting(context, spec) !== undefined;
+  const s = mrsSettingSpecs;
+  if (has(s.accessKey) !== has(s.secretKey)) {
+    return [
+      {
+        property: "credentials",
+        reason: `an access key needs its secret key: set both ${describeSetting(s.accessKey)} and ${describeSetting(s.secretKey)}`,
+      },
+    ];
+  }
+  if (!has(s.accessKey) && !has(s.authToken)) {
+    return [
+      {
+        property: "credentials",
+        reason: `no Huawei Cloud credentials: set ${describeSetting(s.accessKey)} with ${describeSetting(s.secretKey)} (as secrets), or an IAM token in ${describeSetting(s.authToken)}`,
+      },
+    ];
+  }
+  return [];
+}
+
+export function checkMrsSettings(news: Record<string, unknown>, context: SettingsContext): CheckFailure[] {
+  const failures = credentialFailures(context);
+  const s = mrsSettingSpecs;
+  if (!isUnknown(news.projectId)) {
+    const projectId = resolveSetting(context, s.projectId, news.projectId);
+    if (projectId === undefined)
+      failures.push({
+        property: "projectId",
+        reason: `is required: set ${describeSetting(s.projectId, "projectId")}`,
+      });
+    else if (news.projectId === undefined && checkPathId(projectId))
+      failures.push({
+        property: "projectId",
+        reason: `${describeSetting(s.projectId)} ${checkPathId(projectId)}`,
+      });
+  }
+  if (!isUnknown(news.endpoint) && !isUnknown(news.region) && news.endpoint === undefined) {
+    const endpoint = resolveSetting(context, s.endpoint);
+    if (endpoint !== undefined) {
+      const problem = checkEndpoint(endpoint);
+      if (problem)
+        failures.push({ property: "endpoint", reason: `${describeSetting(s.endpoint)} ${problem}` });
+    } else if (resolveSetting(context, s.region, news.region) === undefined) {
+      failures.push({
+        property: "region",
+        reason: `is required to find the MRS endpoint: set ${describeSetting(s.region, "region")}, or an endpoint in ${describeSetting(s.endpoint, "endpoint")}`,
+      });
+    }
+  }
+  return failures;
+}
+
+export function resolveMrsSettings(inputs: MrsLocation, context: SettingsContext): MrsSettings {
+  const failures = checkMrsSettings(inputs as Record<string, unknown>, context);
+  if (failures.length > 0)
+    throw new ConfigurationError(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
+  const s = mrsSettingSpecs;
+  const region = resolveSetting(context, s.region, inputs.region);
+  const cloud = resolveSetting(context, s.cloud) ?? "myhuaweicloud.com";
+  const endpoint = resolveSetting(context, s.endpoint, inputs.endpoint) ?? `https://mrs.${region}.${cloud}`;
+  const accessKey = resolveSetting(context, s.accessKey);
+  const auth: MrsAuth = accessKey
+    ? {
+        kind: "aksk",
+        credentials: {
+          accessKey,
+          secretKey: resolveSetting(context, s.secretKey) as string,
+          securityToken: resolveSetting(context, s.securityToken),
+        },
+      }
+    : { kind: "token", token: resolveSetting(context, s.authToken) as string };
+  return {
+    endpoint: new URL(endpoint),
+    projectId: resolveSetting(context, s.projectId, inputs.projectId) as string,
+    auth,
+  };
+}
+
+const hints: Record<string, string> = {
+  "APIGW.0301":
+    "Check the AK/SK (huaweicloud:accessKey/secretKey, HW_ACCESS_KEY/HW_SECRET_KEY) or the IAM token, and this machine's clock: signatures more than 15 minutes off are refused",
+  "APIGW.0307": "The IAM token has expired: get a new one (HW_AUTH_TOKEN)",
+  "0176": "Check jobExecutionId: no such job in this cluster",
+  "12000003": "Check clusterId and projectId: no such cluster in this project",
+  "0175": "MRS refused to kill the job",
+  "0160": "MRS refused to kill the job",
+};
+
+interface MrsErrorBody {
+  error_code?: string;
+  errorCode?: string;
+  error_msg?: string;
+  errorMsg?: string;
+  request_id?: string;
+}
+
+export function errorCode(data: unknown): string | undefined {
+  const body = (typeof data === "object" && data !== null ? data : {}) as MrsErrorBody;
+  return body.error_code ?? body.errorCode;
+}
+
+export function apiError(operation: string, method: string, url: URL, response: HttpResponse): ApiError {
+  const body = (
+    typeof response.data === "object" && response.data !== null ? response.data : {}
+  ) as MrsErrorBody;
+  const code = errorCode(response.data);
+  return new ApiError({
+    service: "MRS",
+    operation,
+    method,
+    url: displayUrl(url),
+    httpStatus: response.status,
+    code,
+    serviceMessage:
+      body.error_msg ??
+      body.errorMsg ??
+      (typeof response.data === "string" ? response.data.slice(0, 200) : undefined),
+    requestId: response.requestId ?? body.request_id,
+    hint: code ? hints[code] : undefined,
+    attempts: response.attempts,
+  });
+}
+
+/** `.../v2/{project}/clusters/{cluster}/job-executions[/{job}][suffix]`, every id percent-encoded. */
+export function jobsUrl(settings: MrsSettings, clusterId: string, jobExecutionId?: string, suffix = ""): URL {
+  const base = settings.endpoint.pathname.replace(/\/$/, "");
+  const project = pathSegment("projectId", settings.projectId);
+  const cluster = pathSegment("clusterId", clusterId);
+  const job = jobExecutionId === undefined ? "" : `/${pathSegment("jobExecutionId", jobExecutionId)}`;
+  const url = new URL(settings.endpoint.toString());
+  url.pathname = `${base}/v2/${project}/clusters/${cluster}/job-executions${job}${suffix}`;
+  return url;
+}
+
+export async function send(
+  session: Session,
+  settings: MrsSettings,
+  operation: string,
+  method: "GET" | "POST",
+  url: URL,
+) {
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "X-Project-Id": settings.projectId,
+  };
+  const { auth } = settings;
+  if (auth.kind === "token") headers["X-Auth-Token"] = auth.token;
+  return session.http.send({
+    service: "MRS",
+    operation,
+    method,
+    url: url.toString(),
+    headers,
+    body: "",
+    // A 5xx with an MRS code is the service's answer; the gateway's own (APIGW.*) or none is a fault.
+    isBusinessError: (_status, data) => {
+      const code = errorCode(data);
+      return code !== undefined && !code.startsWith("APIGW.");
+    },
+    sign:
+      auth.kind === "aksk"
+        ? (r) =>
+            signRequest(
+              {
+                method: r.method,
+                path: r.url.pathname,
+                query: r.url.search.slice(1),
+                headers: r.headers,
+                body: r.body,
+              },
+              auth.credentials,
+              new Date(session.now()),
+            )
+        : undefined,
+  });
+}
+
+export interface JobDetail {
+  job_id?: string;
+  job_name?: string;
+  job_state?: string;
+  job_result?: string;
+  user?: string;
+  queue?: string;
+  /** Epoch milliseconds; 0 when not reached yet. */
+  started_time?: number;
+  submitted_time?: number;
+  finished_time?: number;
+}
+
+export async function getJob(
+  session: Session,
+  settings: MrsSettings,
+  clusterId: string,
+  jobExecutionId: string,
+): Promise<JobDetail> {
+  const url = jobsUrl(settings, clusterId, jobExecutionId);
+  const operation = `read job-execution ${jobExecutionId} in cluster ${clusterId}`;
+  const response = await send(session, settings, operation, "GET", url);
+  if (response.status >= 300 || errorCode(response.data)) throw apiError(operation, "GET", url, response);
+  const detail = (response.data as { job_detail?: JobDetail } | undefined)?.job_detail;
+  if (!detail || typeof detail.job_state !== "string") {
+    throw new TerminationError(
+      `MRS: ${operation}: the answer has no job_detail.job_state (HTTP ${response.status} from GET ${displayUrl(url)})`,
+    );
+  }
+  return detail;
+}
+
+export interface JobFilter {
+  /** Exact job name, filtered by the service. */
+  jobName?: string;
+  /** Default: every state. Filtered here, since the service takes one state at a time. */
+  jobStates?: string[];
+  user?: string;
+  queue?: string;
+}
+
+const pageSize = 100;
+/** A runaway listing stops here rather than paging forever. */
+const maxPages = 100;
+
+/** Every job of the cluster matching the filter, through the list API's pages (offset counts pages from 1). */
+export async function listJobs(
+  session: Session,
+  settings: MrsSettings,
+  clusterId: string,
+  filter: JobFilter,
+): Promise<JobDetail[]> {
+  const jobs: JobDetail[] = [];
+  for (let page = 1; page <= maxPages; page++) {
+    const url = jobsUrl(settings, clusterId);
+    if (filter.jobName) url.searchParams.set("job_name", filter.jobName);
+    url.searchParams.set("limit", String(pageSize));
+    url.searchParams.set("offset", String(page));
+    const operation = `list the job-executions of cluster ${clusterId} (page ${page})`;
+    const response = await send(session, settings, operation, "GET", url);
+    if (response.status >= 300 || errorCode(response.data)) throw apiError(operation, "GET", url, response);
+    const body = response.data as { total_record?: number; job_list?: JobDetail[] } | undefined;
+    if (!Array.isArray(body?.job_list)) {
+      throw new TerminationError(
+        `MRS: ${operation}: the answer has no job_list (HTTP ${response.status} from GET ${displayUrl(url)})`,
+      );
+    }
+    jobs.push(...body.job_list);
+    if (body.job_list.length < pageSize || jobs.length >= (body.total_record ?? 0)) break;
+  }
+  return jobs.filter(
+    (job) =>
+      (!filter.jobStates || filter.jobStates.includes(String(job.job_state))) &&
+      (filter.user === undefined || job.user === filter.user) &&
+      (filter.queue === undefined || job.queue === filter.queue),
+  );
+}
+
+/** "2h13m", "5m", "42s". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  if (hours > 0) return `${hours}h${String(minutes).padStart(2, "0")}m`;
+  return minutes > 0 ? `${minutes}m` : `${seconds}s`;
+}
