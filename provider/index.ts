@@ -37,3 +37,17 @@ export {
   isTerminationError,
 } from "./errors";
 export type { Outcome, TerminationRecord } from "./lifecycle";
+export {
+  getMrsJob,
+  getMrsJobOutput,
+  getNodemanSubscriptionStatus,
+  getNodemanSubscriptionStatusOutput,
+  listMrsJobs,
+  listMrsJobsOutput,
+  type GetMrsJobArgs,
+  type GetNodemanSubscriptionStatusArgs,
+  type ListMrsJobsArgs,
+  type LookupOptions,
+  type MrsJob,
+  type NodemanSubscriptionStatus,
+} from "./lookups";

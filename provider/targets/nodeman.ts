@@ -289,7 +289,7 @@ interface TaskResultItem {
   steps?: { status?: string }[];
 }
 
-interface SeenInstance {
+export interface SeenInstance {
   instanceId: string;
   status: string;
   /** The record flips to FAILED at once; the step now running finishes first (api-notes §1). */
@@ -300,7 +300,7 @@ const isRunning = (instance: SeenInstance) =>
   runningStatuses.includes(instance.status) || instance.stepRunning;
 
 /** The targeted instances as `task_result` shows them; undefined while the task is not ready (3800015). */
-async function readInstances(
+export async function readInstances(
   inputs: NodemanTaskTerminationInputs,
   settings: NodemanSettings,
   session: Session,
