@@ -42,6 +42,14 @@ async function main(): Promise<void> {
   const seed = JSON.parse(
     readFileSync(path.join(repoRoot, "emulator", "seeds", "demo.json"), "utf8"),
   ) as SeedState;
+  // A job that has been running for a while, so that the preview says for how long.
+  for (const project of Object.values(seed.huawei?.projects ?? {})) {
+    for (const cluster of Object.values(project.clusters)) {
+      for (const job of cluster.jobs) {
+        if (job.job_state === "RUNNING") job.started_time ??= Date.now() - (2 * 3600 + 13 * 60) * 1000;
+      }
+    }
+  }
   const emulator = await startEmulator({ seed });
   console.log(`  emulator listening on ${emulator.url}`);
   const stack = await PulumiStack.create(repoRoot, binDir, "demo");
