@@ -37,6 +37,7 @@ export {
   isTerminationError,
 } from "./errors";
 export type { Outcome, TerminationRecord } from "./lifecycle";
+export { TerminationResource, type TerminationArgs } from "./resource";
 export {
   getMrsJob,
   getMrsJobOutput,

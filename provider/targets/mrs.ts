@@ -16,7 +16,7 @@ import {
   type Target,
   type TerminationRecord,
 } from "../lifecycle";
-import { serializableProvider } from "../serializable";
+import { TerminationResource, type TerminationArgs } from "../resource";
 import { checkEndpoint, checkPathId, isUnknown, type CheckFailure, type FieldTable } from "../validation";
 import {
   apiError,
@@ -380,7 +380,7 @@ export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings> = {
 /** The provider object behind MrsJobTermination; drive it directly with plain inputs in tests. */
 export const mrsJobTerminationProvider = new TerminationProvider(mrsTarget);
 
-export interface MrsJobTerminationArgs {
+export interface MrsJobTerminationArgs extends TerminationArgs {
   clusterId: pulumi.Input<string>;
   /** Exactly one of jobExecutionId, jobExecutionIds and jobSelector. */
   jobExecutionId?: pulumi.Input<string>;
@@ -389,20 +389,11 @@ export interface MrsJobTerminationArgs {
   projectId?: pulumi.Input<string>;
   region?: pulumi.Input<string>;
   endpoint?: pulumi.Input<string>;
-  waitForTermination?: pulumi.Input<boolean>;
-  waitTimeoutSeconds?: pulumi.Input<number>;
   whenAlreadyFinished?: pulumi.Input<"succeed" | "fail">;
-  triggers?: pulumi.Input<unknown[]>;
-  /** Read the job during preview to show what will be killed (default true). */
-  preflight?: pulumi.Input<boolean>;
 }
 
-/** Kills a running MRS job execution on `pulumi up` and records what happened. */
-export class MrsJobTermination extends pulumi.dynamic.Resource {
-  declare readonly outcome: pulumi.Output<TerminationRecord["outcome"]>;
-  declare readonly requestedAt: pulumi.Output<string>;
-  declare readonly completedAt: pulumi.Output<string | undefined>;
-  declare readonly requestId: pulumi.Output<string | undefined>;
+/** Kills running MRS job executions on `pulumi up` and records what happened. */
+export class MrsJobTermination extends TerminationResource {
   declare readonly jobName: pulumi.Output<string | undefined>;
   declare readonly jobState: pulumi.Output<string | undefined>;
   declare readonly jobResult: pulumi.Output<string | undefined>;
@@ -410,24 +401,7 @@ export class MrsJobTermination extends pulumi.dynamic.Resource {
   declare readonly killedJobExecutionIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: MrsJobTerminationArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = {
-      outcome: undefined,
-      requestedAt: undefined,
-      completedAt: undefined,
-      requestId: undefined,
-      jobName: undefined,
-      jobState: undefined,
-      jobResult: undefined,
-      jobs: undefined,
-      killedJobExecutionIds: undefined,
-    };
-    super(
-      serializableProvider("mrsJobTermination"),
-      name,
-      { ...args, ...outputs },
-      opts,
-      "termination",
-      "MrsJobTermination",
-    );
+    const outputs = ["jobName", "jobState", "jobResult", "jobs", "killedJobExecutionIds"];
+    super("mrsJobTermination", "MrsJobTermination", name, args, outputs, opts);
   }
 }

@@ -18,7 +18,7 @@ import {
   type Target,
   type TerminationRecord,
 } from "../lifecycle";
-import { serializableProvider } from "../serializable";
+import { TerminationResource, type TerminationArgs } from "../resource";
 import { checkEndpoint, isUnknown, type CheckFailure, type FieldTable } from "../validation";
 import { instanceIdProblem } from "./nodemanInstanceId";
 
@@ -397,44 +397,27 @@ export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings
 /** The provider object behind NodemanTaskTermination; drive it directly with plain inputs in tests. */
 export const nodemanTaskTerminationProvider = new TerminationProvider(nodemanTarget);
 
-export interface NodemanTaskTerminationArgs {
+export interface NodemanTaskTerminationArgs extends TerminationArgs {
   subscriptionId: pulumi.Input<number>;
   instanceIds?: pulumi.Input<pulumi.Input<string>[]>;
   route?: pulumi.Input<"apigw" | "esb">;
   stage?: pulumi.Input<string>;
-  waitForTermination?: pulumi.Input<boolean>;
-  waitTimeoutSeconds?: pulumi.Input<number>;
   whenNothingRunning?: pulumi.Input<"succeed" | "fail">;
-  triggers?: pulumi.Input<unknown[]>;
-  /** Read the task results during preview to show what will be revoked (default true). */
-  preflight?: pulumi.Input<boolean>;
 }
 
 /** Revokes the running tasks of a NodeMan subscription on `pulumi up` and records what happened. */
-export class NodemanTaskTermination extends pulumi.dynamic.Resource {
-  declare readonly outcome: pulumi.Output<TerminationRecord["outcome"]>;
-  declare readonly requestedAt: pulumi.Output<string>;
-  declare readonly completedAt: pulumi.Output<string | undefined>;
-  declare readonly requestId: pulumi.Output<string | undefined>;
+export class NodemanTaskTermination extends TerminationResource {
   declare readonly resolvedRoute: pulumi.Output<"apigw" | "esb">;
   declare readonly instances: pulumi.Output<InstanceStatus[] | undefined>;
 
   constructor(name: string, args: NodemanTaskTerminationArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = {
-      outcome: undefined,
-      requestedAt: undefined,
-      completedAt: undefined,
-      requestId: undefined,
-      resolvedRoute: undefined,
-      instances: undefined,
-    };
     super(
-      serializableProvider("nodemanTaskTermination"),
-      name,
-      { ...args, ...outputs },
-      opts,
-      "termination",
+      "nodemanTaskTermination",
       "NodemanTaskTermination",
+      name,
+      args,
+      ["resolvedRoute", "instances"],
+      opts,
     );
   }
 }

@@ -136,3 +136,13 @@ export function findSecrets(...texts: unknown[]): string[] {
     .join("\n");
   return allSecretValues.filter((secret) => haystack.includes(secret));
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function caught(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}

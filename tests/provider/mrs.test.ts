@@ -5,6 +5,7 @@ import { mrsTarget } from "../../provider/targets/mrs";
 import { UNKNOWN } from "../../provider/validation";
 import {
   baseSeed,
+  caught,
   clusterId,
   findSecrets,
   huaweiConfig,
@@ -14,15 +15,6 @@ import {
 } from "../helpers/fixtures";
 
 const running = { clusterId, jobExecutionId: "job-running" };
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("MrsJobTermination provider against the emulator", () => {
   let emulator: Emulator;

@@ -3,16 +3,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { isApiError } from "../../provider";
 import { nodemanTarget } from "../../provider/targets/nodeman";
 import { UNKNOWN } from "../../provider/validation";
-import { baseSeed, bluekingConfig, findSecrets, secrets, testProvider } from "../helpers/fixtures";
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
+import { baseSeed, bluekingConfig, caught, findSecrets, secrets, testProvider } from "../helpers/fixtures";
 
 describe("NodemanTaskTermination provider against the emulator", () => {
   let emulator: Emulator;
