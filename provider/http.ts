@@ -99,6 +99,8 @@ export interface RetryDecision {
   reason: string;
   /** The failed attempt may have reached the service. */
   uncertain: boolean;
+  /** A 429: the whole endpoint waits, and the attempt count is not used up. */
+  throttled?: boolean;
 }
 
 const retriedNetworkCodes: Record<string, string> = {
@@ -145,15 +147,27 @@ export function decideRetry(
   const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
   // "Equal jitter": half fixed, half random, so parallel clients spread out but never retry at once.
   const delayMs = retryAfterMs ?? Math.round(backoff / 2 + (backoff / 2) * random);
-  const retry = attempt < settings.maxAttempts && elapsedMs + delayMs <= settings.maxRetryMs;
-  return { retry, delayMs, reason, uncertain };
+  // A 429 was turned away, not tried: it is bounded by the time budget, not the attempt count.
+  const throttled = outcome.kind === "response" && outcome.status === 429;
+  const retry = (throttled || attempt < settings.maxAttempts) && elapsedMs + delayMs <= settings.maxRetryMs;
+  return { retry, delayMs, reason, uncertain, throttled };
 }
 
-/** Limits requests in flight per key; waiters are served in order. */
-class Semaphore {
+/**
+ * One API endpoint (scheme://host:port) as this process sees it: at most `limit` requests in flight,
+ * waiters served in order, and after a 429 nobody sends until the endpoint's Retry-After has passed,
+ * so that parallel resources do not keep a throttling gateway busy with doomed requests.
+ */
+class Endpoint {
+  pausedUntil = 0;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly limit: number) {}
+
+  pause(untilMs: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, untilMs);
+  }
+
   async acquire(): Promise<() => void> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
@@ -189,7 +203,9 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
   const random = dependencies.random ?? Math.random;
   const now = dependencies.now ?? Date.now;
   const { reporter } = dependencies;
-  const semaphores = new Map<string, Semaphore>();
+  const endpoints = new Map<string, Endpoint>();
+  // Loaded once per client, here rather than at the top: the module stays free of captured imports.
+  const axios = (require("axios") as typeof import("axios")).default;
   let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
 
   if (settings.insecureSkipTlsVerify) {
@@ -216,20 +232,22 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
     return agents;
   }
 
-  function semaphoreFor(url: URL): Semaphore {
-    let semaphore = semaphores.get(url.origin);
-    if (!semaphore) semaphores.set(url.origin, (semaphore = new Semaphore(settings.maxConcurrency)));
-    return semaphore;
+  function endpointFor(url: URL): Endpoint {
+    let endpoint = endpoints.get(url.origin);
+    if (!endpoint) endpoints.set(url.origin, (endpoint = new Endpoint(settings.maxConcurrency)));
+    return endpoint;
   }
 
   async function attempt(
     request: HttpRequest,
     url: URL,
   ): Promise<{ outcome: Outcome; headers: Record<string, string> }> {
-    const axios = (require("axios") as typeof import("axios")).default;
     const body = request.body ?? "";
-    const release = await semaphoreFor(url).acquire();
+    const endpoint = endpointFor(url);
+    const release = await endpoint.acquire();
     try {
+      const paused = endpoint.pausedUntil - now();
+      if (paused > 0) await sleep(paused);
       // Signed after the wait for a slot, so that X-Sdk-Date is fresh when the request leaves.
       let headers: Record<string, string> = { Host: url.host, ...(request.headers ?? {}) };
       if (request.sign) headers = request.sign({ method: request.method, url, headers, body });
@@ -288,6 +306,7 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
       const url = new URL(request.url);
       const started = now();
       let uncertainAttempts = 0;
+      let throttledAnswers = 0;
       for (let attemptNumber = 1; ; attemptNumber++) {
         const { outcome, headers } = await attempt(request, url);
         const requestId = headers["x-request-id"] ?? headers["x-bkapi-request-id"];
@@ -296,7 +315,7 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
             ? undefined
             : decideRetry(
                 outcome,
-                attemptNumber,
+                attemptNumber - throttledAnswers,
                 now() - started,
                 settings,
                 random(),
@@ -323,10 +342,19 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
         }
         if (decision.uncertain) uncertainAttempts++;
         const id = requestId ? `, request id ${requestId}` : "";
-        reporter.info(
-          `${request.service}: ${request.operation}: ${decision.reason}${id}; ` +
-            `attempt ${attemptNumber + 1} of ${settings.maxAttempts} in ${(decision.delayMs / 1000).toFixed(1)}s`,
-        );
+        const delay = `${(decision.delayMs / 1000).toFixed(1)}s`;
+        if (decision.throttled) {
+          endpointFor(url).pause(now() + decision.delayMs);
+          throttledAnswers++;
+          reporter.info(
+            `${request.service}: ${request.operation}: throttled (HTTP 429${id}); retrying in ${delay}`,
+          );
+        } else {
+          reporter.info(
+            `${request.service}: ${request.operation}: ${decision.reason}${id}; ` +
+              `attempt ${attemptNumber - throttledAnswers + 1} of ${settings.maxAttempts} in ${delay}`,
+          );
+        }
         await sleep(decision.delayMs);
       }
     },

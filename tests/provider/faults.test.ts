@@ -13,6 +13,7 @@ import {
   clusterId,
   findSecrets,
   huaweiConfig,
+  projectId,
   testProvider,
 } from "../helpers/fixtures";
 
@@ -113,7 +114,11 @@ describe("fault table: transient faults are survived, and terminate exactly once
         });
         expect(outs.outcome).to.equal("terminated");
         expect(effective).to.equal(1);
-        expect(lines.some((l) => /attempt 2 of 5/.test(l))).to.equal(true, lines.join("\n"));
+        const notice =
+          c.fault.kind === "status" && c.fault.status === 429
+            ? /throttled \(HTTP 429.*retrying in/
+            : /attempt 2 of 5/;
+        expect(lines.some((l) => notice.test(l))).to.equal(true, lines.join("\n"));
         expect(findSecrets(lines, outs)).to.deep.equal([]);
       });
     }
@@ -141,6 +146,26 @@ describe("fault table: transient faults are survived, and terminate exactly once
       console.log(`      error text: ${error?.message}`);
     });
   }
+
+  it("a throttling gateway is waited out endpoint-wide: 40 kills at 40 requests/s, none failed", async () => {
+    await emulator.close();
+    const seed = baseSeed();
+    const jobs = seed.huawei!.projects![projectId].clusters[clusterId].jobs;
+    for (let i = 0; i < 40; i++) jobs.push({ job_id: `rate-${i}`, job_state: "RUNNING" });
+    emulator = await startEmulator({ seed, rateLimitPerSecond: 40 });
+    const { provider, lines } = await testProvider(mrsTarget, { ...huaweiConfig(emulator.url), ...fast });
+    const results = await Promise.allSettled(
+      jobs
+        .filter((j) => j.job_id.startsWith("rate-"))
+        .map((j) => provider.create({ clusterId, jobExecutionId: j.job_id, waitForTermination: false })),
+    );
+    const throttled = emulator.requests().filter((r) => r.status === 429).length;
+    console.log(
+      `      rate limit 40/s: 40 kills, ${emulator.requests().length} requests, ${throttled} throttled, ${lines.length} notices`,
+    );
+    expect(results.filter((r) => r.status === "rejected")).to.deep.equal([]);
+    expect(emulator.effectiveCount("mrs.kill")).to.equal(40);
+  });
 
   it("a connection refused (nothing listening) is retried, then reported with the URL", async () => {
     const url = emulator.url;

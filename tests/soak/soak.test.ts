@@ -95,7 +95,7 @@ describe("soak: 500 terminations with 10% transient faults", function () {
 
     const requests = emulator.requests();
     const faulted = requests.filter((r) => r.fault !== undefined).length;
-    const retries = [...mrs.lines, ...nodeman.lines].filter((l) => /attempt \d+ of/.test(l)).length;
+    const retries = [...mrs.lines, ...nodeman.lines].filter((l) => /attempt \d+ of|throttled/.test(l)).length;
     console.log(
       `      soak: ${outcomes.length} terminations in ${seconds.toFixed(1)}s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; ` +
         `${requests.length} requests, ${faulted} faulted (${((100 * faulted) / requests.length).toFixed(1)}%), ${retries} retries; ` +

@@ -103,6 +103,10 @@ describe("retry policy", () => {
     expect(delays).to.deep.equal([500, 1000, 2000, 10000]);
     expect(decideRetry(response(503), 1, 0, settings, 0).delayMs).to.equal(250);
   });
+  it("does not count a 429 against the attempts, only against the time budget", () => {
+    expect(decideRetry(response(429, 1), 10, 0, settings, 0.5)).to.include({ retry: true, throttled: true });
+    expect(decideRetry(response(503), 10, 0, settings, 0.5).retry).to.equal(false);
+  });
   it("stops when the next delay would pass the time budget", () => {
     expect(decideRetry(response(429, 5), 1, 6_000, settings, 0.5).retry).to.equal(false);
   });
