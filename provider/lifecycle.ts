@@ -266,7 +266,11 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     return { id, outs };
   }
 
-  /** Waits; on timeout the engine must still learn that the request went out. */
+  /**
+   * Waits. Whatever goes wrong now (a timeout, a status read that fails), the request went out:
+   * the engine must record the resource, so that the next `pulumi up` resumes the wait instead of
+   * terminating again or losing the record.
+   */
   private async waitOrRecordIncomplete(
     id: string,
     inputs: Inputs,
@@ -278,12 +282,13 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
       const last = await this.waitUntilStopped({ ...inputs, ...record } as Inputs, settings, session);
       return { ...record, ...last.details, outcome: "terminated", completedAt: isoTime(this.now()) };
     } catch (error) {
-      if (!(error instanceof WaitTimeoutError)) throw error;
       const properties: Props = { ...record, outcome: "requested" };
       delete properties.completedAt;
+      const remedy =
+        error instanceof WaitTimeoutError ? "resume waiting, or raise waitTimeoutSeconds" : "resume waiting";
       throw new TerminationIncompleteError(
-        `${error.message}. The termination request was sent (request id ${String(record.requestId ?? "unknown")}); ` +
-          "run `pulumi up` again to resume waiting, or raise waitTimeoutSeconds.",
+        `${(error as Error).message}. The termination request was sent (request id ${String(record.requestId ?? "unknown")}); ` +
+          `run \`pulumi up\` again to ${remedy}.`,
         id,
         properties,
       );

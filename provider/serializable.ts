@@ -46,8 +46,13 @@ function developmentShim(modulePath: string): Shim {
   };
 }
 
+/** One shim per provider: the serializer caches by object, so resources share one serialization. */
+const shims = new Map<ProviderName, Shim>();
+
 export function serializableProvider(name: ProviderName): dynamic.ResourceProvider {
   const entry = path.join(__dirname, "providers", name);
   if (__dirname.split(path.sep).includes("node_modules")) return require(entry) as dynamic.ResourceProvider;
-  return developmentShim(entry);
+  let shim = shims.get(name);
+  if (!shim) shims.set(name, (shim = developmentShim(entry)));
+  return shim;
 }

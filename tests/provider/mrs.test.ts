@@ -177,6 +177,28 @@ describe("MrsJobTermination provider against the emulator", () => {
     expect(kills()).to.equal(1);
   });
 
+  it("a status read that fails after the kill still records the resource, and update resumes", async () => {
+    const failingPoll = {
+      ...mrsTarget,
+      poll: async () => {
+        throw new Error("status read failed (injected)");
+      },
+    };
+    const { provider } = await testProvider(failingPoll, huaweiConfig(emulator.url));
+    const error = await caught(provider.create(running));
+    expect(error).to.be.instanceOf(TerminationIncompleteError);
+    const incomplete = error as TerminationIncompleteError;
+    expect(incomplete.message).to.match(
+      /status read failed \(injected\)\. The termination request was sent .*resume waiting\.$/,
+    );
+    expect(incomplete.properties).to.include({ outcome: "requested" });
+    expect(kills()).to.equal(1);
+    const healthy = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    const { outs } = await healthy.provider.update(incomplete.id, incomplete.properties, running);
+    expect(outs).to.include({ outcome: "terminated", jobState: "KILLED" });
+    expect(kills()).to.equal(1);
+  });
+
   it("check with preflight: false validates without sending anything, and accepts unknown values", async () => {
     const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
     expect((await provider.check({}, { ...running, preflight: false })).failures).to.deep.equal([]);
