@@ -142,6 +142,8 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
   private config: ConfigSource = emptyConfig;
   private httpClient: HttpClient | undefined;
   private preflightClient: HttpClient | undefined;
+  /** Resolved settings by identifying inputs; config only changes through configure. */
+  private readonly settingsCache = new Map<string, Settings>();
   private readonly reporter: Reporter;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -165,6 +167,21 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     this.config = request.config;
     this.httpClient = undefined;
     this.preflightClient = undefined;
+    this.settingsCache.clear();
+  }
+
+  /** Settings depend only on config, environment and the identifying (replace) inputs. */
+  private settingsFor(inputs: Inputs): Settings {
+    const record = inputs as unknown as Props;
+    const key = JSON.stringify(
+      Object.keys(this.target.fields)
+        .filter((field) => this.target.fields[field].onChange === "replace")
+        .map((field) => record[field] ?? null),
+    );
+    let settings = this.settingsCache.get(key);
+    if (!settings)
+      this.settingsCache.set(key, (settings = this.target.resolveSettings(inputs, this.context)));
+    return settings;
   }
 
   private get context(): SettingsContext {
@@ -211,11 +228,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
         { reporter: this.reporter, sleep: this.sleep, now: this.now },
       );
       const session = { ...this.session(), http: this.preflightClient };
-      const result = await this.target.preflight(
-        typed,
-        this.target.resolveSettings(typed, this.context),
-        session,
-      );
+      const result = await this.target.preflight(typed, this.settingsFor(typed), session);
       if (!result.found) return [{ property: result.property, reason: result.reason }];
       this.reporter.info(result.message);
     } catch (error) {
@@ -233,7 +246,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
 
   async create(inputs: Props): Promise<dynamic.CreateResult> {
     const typed = inputs as unknown as Inputs;
-    const settings = this.target.resolveSettings(typed, this.context);
+    const settings = this.settingsFor(typed);
     const session = this.session();
     const requestedAt = this.now();
     const start = await this.target.terminate(typed, settings, session);
@@ -327,11 +340,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
 
   async read(id: string, props: Props): Promise<dynamic.ReadResult> {
     const typed = props as unknown as Inputs;
-    const result = await this.target.poll(
-      typed,
-      this.target.resolveSettings(typed, this.context),
-      this.session(),
-    );
+    const result = await this.target.poll(typed, this.settingsFor(typed), this.session());
     return { id, props: { ...props, ...result.details } };
   }
 
@@ -344,7 +353,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     const typed = outs as unknown as Inputs;
     // A wait that timed out or was skipped resumes here; nothing is sent again.
     if (olds.outcome === "requested" && typed.waitForTermination !== false) {
-      const settings = this.target.resolveSettings(typed, this.context);
+      const settings = this.settingsFor(typed);
       const last = await this.waitUntilStopped(typed, settings, this.session());
       return { outs: { ...outs, ...last.details, outcome: "terminated", completedAt: isoTime(this.now()) } };
     }

@@ -104,6 +104,8 @@ export interface NodemanSettings {
   /** Ends with `/backend/api/subscription/`. */
   baseUrl: URL;
   auth: BluekingAuth;
+  /** The gateway's X-Bkapi-Authorization header value, made once. */
+  authorizationHeader: string;
 }
 
 function routeFor(news: Record<string, unknown>, context: SettingsContext): "apigw" | "esb" | undefined {
@@ -170,7 +172,12 @@ function resolveSettings(inputs: NodemanTaskTerminationInputs, context: Settings
   if (username) auth.bk_username = username;
   if (accessToken) auth.access_token = accessToken;
   else if (bkToken) auth.bk_token = bkToken;
-  return { route, baseUrl: new URL(`${root}/backend/api/subscription/`), auth };
+  return {
+    route,
+    baseUrl: new URL(`${root}/backend/api/subscription/`),
+    auth,
+    authorizationHeader: JSON.stringify(auth),
+  };
 }
 
 const hints: Record<string, string> = {
@@ -233,7 +240,7 @@ async function call(
   let body: Record<string, unknown> = params;
   // ESB takes the common arguments in the body; the gateway in a header, keeping the body free of secrets.
   if (settings.route === "esb") body = { ...settings.auth, ...params };
-  else headers["X-Bkapi-Authorization"] = JSON.stringify(settings.auth);
+  else headers["X-Bkapi-Authorization"] = settings.authorizationHeader;
   const response = await session.http.send({
     service: "NodeMan",
     operation,
