@@ -85,7 +85,7 @@ async function main(): Promise<void> {
 
     heading("before");
     showTargets(emulator);
-    heading("pulumi preview (sends nothing)");
+    heading("pulumi preview (reads only: no kill, no revoke)");
     await stack.pulumi(["preview"], { echo: true });
     const sentByPreview =
       emulator.requests({ route: "mrs.kill" }).length + emulator.requests({ route: "nodeman.revoke" }).length;
