@@ -14,6 +14,7 @@ import {
   bluekingConfig,
   clusterId,
   huaweiConfig,
+  inParallel,
   projectId,
   testProvider,
 } from "../helpers/fixtures";
@@ -35,24 +36,6 @@ function soakSeed(): SeedState {
     instances: [{ instanceId: `host|instance|host|${i + 1}`, status: "RUNNING" as const }],
   }));
   return seed;
-}
-
-async function inParallel<T>(
-  count: number,
-  limit: number,
-  work: (index: number) => Promise<T>,
-): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) {
-        const index = next++;
-        results[index] = await work(index);
-      }
-    }),
-  );
-  return results;
 }
 
 describe("soak: 500 terminations with 10% transient faults", function () {
