@@ -21,7 +21,14 @@ export interface RunResult {
 export function run(
   command: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: boolean; timeoutMs?: number; input?: string } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    echo?: boolean;
+    echoStderr?: boolean;
+    timeoutMs?: number;
+    input?: string;
+  } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -42,7 +49,7 @@ export function run(
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk;
       output += chunk;
-      if (options.echo) process.stderr.write(chunk);
+      if (options.echo || options.echoStderr) process.stderr.write(chunk);
     });
     child.on("error", reject);
     child.on("close", (code) => {

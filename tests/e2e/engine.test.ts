@@ -23,6 +23,8 @@ describe("end-to-end with the Pulumi CLI", function () {
   const revokes = () => emulator.requests({ route: "nodeman.revoke" }).length;
 
   before(async function () {
+    // A first build of the CLI takes about 13 minutes on 2 cores; CI builds it in a step of its own.
+    this.timeout(45 * 60_000);
     let binDir: string;
     try {
       binDir = await obtainPulumiCli();
