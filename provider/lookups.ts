@@ -6,11 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { resolveHttpSettings, type ConfigSource, type SettingsContext } from "./config";
-import { ConfigurationError } from "./errors";
 import { createHttpClient, type Reporter } from "./http";
 import type { Session } from "./lifecycle";
 import {
-  checkMrsSettings,
   getJob,
   listJobs,
   nonFinalJobStates,
@@ -19,7 +17,12 @@ import {
   type MrsLocation,
 } from "./targets/mrsApi";
 import type { MrsJobSelector } from "./targets/mrs";
-import { nodemanTarget, readInstances, type NodemanTaskTerminationInputs } from "./targets/nodeman";
+import {
+  isRunning,
+  nodemanTarget,
+  readInstances,
+  type NodemanTaskTerminationInputs,
+} from "./targets/nodeman";
 
 export interface MrsJob {
   jobExecutionId: string;
@@ -75,15 +78,6 @@ function lookupSession(options: LookupOptions): { context: SettingsContext; sess
   return { context, session: { http, reporter, now: Date.now, sleep } };
 }
 
-function mrsSettings(args: MrsLocation, context: SettingsContext) {
-  const failures = checkMrsSettings(args as Record<string, unknown>, context);
-  if (failures.length > 0)
-    throw new ConfigurationError(
-      `MRS lookup: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
-    );
-  return resolveMrsSettings(args, context);
-}
-
 function toMrsJob(id: string, job: JobDetail): MrsJob {
   const time = (value?: number) => (value ? Number(value) : undefined);
   return {
@@ -101,7 +95,7 @@ function toMrsJob(id: string, job: JobDetail): MrsJob {
 
 export async function getMrsJob(args: GetMrsJobArgs, options: LookupOptions = {}): Promise<MrsJob> {
   const { context, session } = lookupSession(options);
-  const job = await getJob(session, mrsSettings(args, context), args.clusterId, args.jobExecutionId);
+  const job = await getJob(session, resolveMrsSettings(args, context), args.clusterId, args.jobExecutionId);
   return toMrsJob(args.jobExecutionId, job);
 }
 
@@ -114,7 +108,7 @@ export async function listMrsJobs(args: ListMrsJobsArgs, options: LookupOptions 
     user: args.user,
     queue: args.queue,
   };
-  const jobs = await listJobs(session, mrsSettings(args, context), args.clusterId, filter);
+  const jobs = await listJobs(session, resolveMrsSettings(args, context), args.clusterId, filter);
   return jobs.map((job) => toMrsJob(String(job.job_id), job));
 }
 
@@ -124,11 +118,6 @@ export async function getNodemanSubscriptionStatus(
 ): Promise<NodemanSubscriptionStatus> {
   const { context, session } = lookupSession(options);
   const inputs = args as NodemanTaskTerminationInputs;
-  const failures = nodemanTarget.checkSettings(args as unknown as Record<string, unknown>, context);
-  if (failures.length > 0)
-    throw new ConfigurationError(
-      `NodeMan lookup: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
-    );
   const instances =
     (await readInstances(inputs, nodemanTarget.resolveSettings(inputs, context), session)) ?? [];
   return {
@@ -136,7 +125,7 @@ export async function getNodemanSubscriptionStatus(
     instances: instances.map((i) => ({
       instanceId: i.instanceId,
       status: i.status,
-      running: ["PENDING", "RUNNING"].includes(i.status) || i.stepRunning,
+      running: isRunning(i),
     })),
   };
 }

@@ -303,7 +303,7 @@ export interface SeenInstance {
   stepRunning: boolean;
 }
 
-const isRunning = (instance: SeenInstance) =>
+export const isRunning = (instance: SeenInstance) =>
   runningStatuses.includes(instance.status) || instance.stepRunning;
 
 /** The targeted instances as `task_result` shows them; undefined while the task is not ready (3800015). */
