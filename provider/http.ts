@@ -9,8 +9,6 @@
  * unknown errors. Delays grow exponentially with jitter, capped; attempts and total time are
  * both bounded.
  */
-import type { Agent as HttpAgent } from "node:http";
-import type { Agent as HttpsAgent } from "node:https";
 import { NetworkError } from "./errors";
 
 export interface HttpSettings {
@@ -204,32 +202,25 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
   const now = dependencies.now ?? Date.now;
   const { reporter } = dependencies;
   const endpoints = new Map<string, Endpoint>();
-  // Loaded once per client, here rather than at the top: the module stays free of captured imports.
+  // Required where used rather than imported at the top, so that nothing here pins a module path.
   const axios = (require("axios") as typeof import("axios")).default;
-  let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
+
+  // Keep-alive agents, one pair per client; the TLS settings live here.
+  const http = require("node:http") as typeof import("node:http");
+  const https = require("node:https") as typeof import("node:https");
+  const tls = require("node:tls") as typeof import("node:tls");
+  const httpAgent = new http.Agent({ keepAlive: true });
+  const httpsAgent = new https.Agent({
+    keepAlive: true,
+    rejectUnauthorized: !settings.insecureSkipTlsVerify,
+    ...(settings.caBundle ? { ca: [...tls.rootCertificates, settings.caBundle] } : {}),
+  });
 
   if (settings.insecureSkipTlsVerify) {
     reporter.warn(
       "TLS certificate verification is OFF (insecureSkipTlsVerify): anyone on the network path can read " +
         "credentials and forge answers. Use a CA bundle instead.",
     );
-  }
-
-  function getAgents() {
-    if (!agents) {
-      // Required here rather than imported at the top: keeps the serialized provider free of module paths.
-      const http = require("node:http") as typeof import("node:http");
-      const https = require("node:https") as typeof import("node:https");
-      agents = {
-        http: new http.Agent({ keepAlive: true }),
-        https: new https.Agent({
-          keepAlive: true,
-          rejectUnauthorized: !settings.insecureSkipTlsVerify,
-          ...(settings.caBundle ? { ca: [...require("node:tls").rootCertificates, settings.caBundle] } : {}),
-        }),
-      };
-    }
-    return agents;
   }
 
   function endpointFor(url: URL): Endpoint {
@@ -265,8 +256,8 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
         validateStatus: () => true,
         // A redirect would carry our signed headers to another host.
         maxRedirects: 0,
-        httpAgent: getAgents().http,
-        httpsAgent: getAgents().https,
+        httpAgent,
+        httpsAgent,
       });
       const responseHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
