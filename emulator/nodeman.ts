@@ -344,9 +344,12 @@ function taskResultItem(subscription: Subscription, instance: Instance, needDeta
   };
 }
 
-/** What a step reads: a revoked instance's running steps keep reading RUNNING until they end. */
+/**
+ * What a step reads: as seeded, except that a revoked instance's RUNNING step keeps reading RUNNING
+ * until it ends, then FAILED. Steps that had not started (PENDING) never run: they keep reading PENDING.
+ */
 export function stepStatus(seeded: NodemanStatus, instance: Instance, nowMs: number): NodemanStatus {
-  if (instance.stepsStopAt === undefined || !NODEMAN_ACTIVE.has(seeded)) return seeded;
+  if (instance.stepsStopAt === undefined || seeded !== "RUNNING") return seeded;
   return nowMs < instance.stepsStopAt ? "RUNNING" : "FAILED";
 }
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator, type SeedState } from "../../emulator";
 import { isApiError } from "../../provider";
 import { nodemanTarget } from "../../provider/targets/nodeman";
 import { UNKNOWN } from "../../provider/validation";
@@ -230,5 +230,71 @@ describe("NodemanTaskTermination provider against the emulator", () => {
     ).to.equal("apigw");
     const esbOnly = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
     expect((await esbOnly.provider.create({ subscriptionId: 43 })).outs.resolvedRoute).to.equal("esb");
+  });
+});
+
+describe("NodemanTaskTermination: what counts as running", () => {
+  let emulator: Emulator;
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  const H1 = "host|instance|host|1";
+  const H2 = "host|instance|host|2";
+  /** Subscription 50: host 1 RUNNING; host 2 FAILED with steps FAILED, PENDING (the later step will never run). */
+  const failedWithPendingStep = (): SeedState => {
+    const seed = baseSeed();
+    seed.blueking!.subscriptions!.push({
+      subscriptionId: 50,
+      instances: [
+        { instanceId: H1, status: "RUNNING" },
+        {
+          instanceId: H2,
+          status: "FAILED",
+          steps: [
+            { id: "install", status: "FAILED" },
+            { id: "start", status: "PENDING" },
+          ],
+        },
+      ],
+    });
+    return seed;
+  };
+
+  it("does not count a PENDING step of a FAILED instance: preview and create (issue 11.2)", async () => {
+    emulator = await startEmulator({ seed: failedWithPendingStep() });
+    const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+    expect((await provider.check({}, { subscriptionId: 50 })).failures).to.deep.equal([]);
+    expect(lines).to.deep.equal(["NodeMan subscription 50: 1 of 2 instances RUNNING will be revoked"]);
+    const { outs } = await provider.create({ subscriptionId: 50, waitTimeoutSeconds: 2 });
+    expect(outs.outcome).to.equal("terminated");
+    expect(outs.instances).to.deep.equal([
+      { instanceId: H1, status: "FAILED" },
+      { instanceId: H2, status: "FAILED" },
+    ]);
+  });
+
+  it("keeps a revoked instance's PENDING steps PENDING (they never run) and reports it stopped", async () => {
+    const seed = baseSeed();
+    seed.nodemanStepDelayMs = 60_000;
+    seed.blueking!.subscriptions!.push({
+      subscriptionId: 51,
+      instances: [
+        {
+          instanceId: H1,
+          status: "PENDING",
+          steps: [
+            { id: "install", status: "PENDING" },
+            { id: "start", status: "PENDING" },
+          ],
+        },
+      ],
+    });
+    emulator = await startEmulator({ seed });
+    const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
+    const { outs } = await provider.create({ subscriptionId: 51, waitTimeoutSeconds: 2 });
+    expect(outs.outcome).to.equal("terminated");
+    const [snapshot] = emulator.state().nodeman.subscriptions.filter((s) => s.subscriptionId === 51);
+    expect(snapshot.instances[0].steps.map((s) => s.status)).to.deep.equal(["PENDING", "PENDING"]);
   });
 });
