@@ -264,8 +264,9 @@ function taskResult(params: Record<string, unknown>, ctx: HandlerContext): Opera
   const statuses = optionalList(params, "statuses", isString, "strings");
   const needDetail = optionalBoolean(params, "need_detail") ?? false;
   const page = optionalInteger(params, "page", (n) => n >= 1, "an integer >= 1") ?? 1;
-  const pagesize =
-    optionalInteger(params, "pagesize", (n) => n === -1 || n >= 1, "-1 or an integer >= 1") ?? -1;
+  const asked = optionalInteger(params, "pagesize", (n) => n === -1 || n >= 1, "-1 or an integer >= 1") ?? -1;
+  const limit = ctx.state.nodemanPageLimit;
+  const pagesize = limit !== undefined && (asked === -1 || asked > limit) ? limit : asked;
   const subscription = subscriptionWithTask(ctx.state, subscriptionId);
   if (consumeNotReady(subscription)) {
     throw new NodemanError(

@@ -20,7 +20,6 @@ import {
 // What the host does with an error thrown by read (cmd/dynamic-provider/index.js): it prints
 // `${e}: ${e.stack}` to stderr, which the engine shows as a diagnostic line, then passes `e` to the
 // gRPC callback, which turns it into the status the engine reports on the resource.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { serverErrorToStatus } = require(
   require.resolve("@grpc/grpc-js/build/src/server-call", {
     paths: [require.resolve("@pulumi/pulumi")],
@@ -104,6 +103,20 @@ describe("refresh (read)", () => {
       expect(props).not.to.have.property("targetGone");
       expect(props.instances).to.have.length(4);
     });
+  });
+
+  it("of a task not ready (3800015) keeps the record as it was", async () => {
+    const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+    const { id, outs } = await provider.create({ subscriptionId: 42 });
+    emulator.injectFault({
+      route: "nodeman.task_result",
+      fault: {
+        kind: "reply",
+        status: 200,
+        body: { result: false, code: 3800015, message: "not ready", data: null },
+      },
+    });
+    expect((await provider.read(id, outs)).props).to.deep.equal(outs);
   });
 
   describe("still fails on anything else", () => {
