@@ -264,8 +264,9 @@ function taskResult(params: Record<string, unknown>, ctx: HandlerContext): Opera
   const statuses = optionalList(params, "statuses", isString, "strings");
   const needDetail = optionalBoolean(params, "need_detail") ?? false;
   const page = optionalInteger(params, "page", (n) => n >= 1, "an integer >= 1") ?? 1;
-  const pagesize =
-    optionalInteger(params, "pagesize", (n) => n === -1 || n >= 1, "-1 or an integer >= 1") ?? -1;
+  const asked = optionalInteger(params, "pagesize", (n) => n === -1 || n >= 1, "-1 or an integer >= 1") ?? -1;
+  const limit = ctx.state.nodemanPageLimit;
+  const pagesize = limit !== undefined && (asked === -1 || asked > limit) ? limit : asked;
   const subscription = subscriptionWithTask(ctx.state, subscriptionId);
   if (consumeNotReady(subscription)) {
     throw new NodemanError(
@@ -344,9 +345,12 @@ function taskResultItem(subscription: Subscription, instance: Instance, needDeta
   };
 }
 
-/** What a step reads: a revoked instance's running steps keep reading RUNNING until they end. */
+/**
+ * What a step reads: as seeded, except that a revoked instance's RUNNING step keeps reading RUNNING
+ * until it ends, then FAILED. Steps that had not started (PENDING) never run: they keep reading PENDING.
+ */
 export function stepStatus(seeded: NodemanStatus, instance: Instance, nowMs: number): NodemanStatus {
-  if (instance.stepsStopAt === undefined || !NODEMAN_ACTIVE.has(seeded)) return seeded;
+  if (instance.stepsStopAt === undefined || seeded !== "RUNNING") return seeded;
   return nowMs < instance.stepsStopAt ? "RUNNING" : "FAILED";
 }
 

@@ -115,6 +115,11 @@ export interface SeedState {
   };
   /** How long a revoked instance's steps keep reading RUNNING; default 0. */
   nodemanStepDelayMs?: number;
+  /**
+   * The most items task_result answers per page; even pagesize -1 (all) is then answered one
+   * page at a time as `{total, list}`, the way a service with a page cap would. Default: no cap.
+   */
+  nodemanPageLimit?: number;
   /** How long after an accepted kill the job turns KILLED; default 0. */
   mrsKillDelayMs?: number;
 }
@@ -189,6 +194,7 @@ export interface EmulatorState {
   /** projectId → clusterId → cluster. */
   projects: Map<string, Map<string, Cluster>>;
   nodemanStepDelayMs: number;
+  nodemanPageLimit?: number;
   mrsKillDelayMs: number;
 }
 export interface Cluster {
@@ -224,6 +230,7 @@ export function loadSeed(seed: unknown, now: Date): EmulatorState {
     subscriptions: readSubscriptions(blueking.subscriptions, nowMs),
     projects: readProjects(huawei.projects, nowMs),
     nodemanStepDelayMs: delayAt(root.nodemanStepDelayMs, "seed.nodemanStepDelayMs"),
+    nodemanPageLimit: optional(root.nodemanPageLimit, "seed.nodemanPageLimit", (v, p) => integerAt(v, p, 1)),
     mrsKillDelayMs: delayAt(root.mrsKillDelayMs, "seed.mrsKillDelayMs"),
   };
 }

@@ -33,6 +33,8 @@ export interface TerminationRecord {
   completedAt?: string;
   /** The service's request id of the kill or revoke, when one was sent. */
   requestId?: string;
+  /** Set by a refresh that found the target deleted (job, cluster, subscription); the rest is as last seen. */
+  targetGone?: true;
 }
 
 export interface Session {
@@ -81,6 +83,11 @@ export interface Target<Inputs, Settings> {
   poll(record: Inputs, settings: Settings, session: Session): Promise<PollResult>;
   /** One read-only look for the preview: what will be terminated. */
   preflight(inputs: Inputs, settings: Settings, session: Session): Promise<PreflightResult>;
+  /**
+   * Whether an error from `poll` says the target no longer exists (deleted after the termination):
+   * `read` then keeps the record and marks it `targetGone: true`. A wait still fails on it.
+   */
+  isGone(error: unknown): boolean;
 }
 
 export interface WaitInputs {
@@ -132,6 +139,23 @@ export const consoleReporter: Reporter = {
 };
 
 type Props = Record<string, unknown>;
+
+/**
+ * The dynamic-provider host (@pulumi/pulumi cmd/dynamic-provider) prints an error thrown by `read`
+ * to stderr as `${error}: ${error.stack}`, which the CLI shows, and hands `error.message` to the
+ * engine, which reports it on the resource. So that the user reads the message once and no install
+ * paths, the printed line becomes `${where}: the error is reported on the resource`.
+ */
+function reportedOnce(error: unknown, where: string): unknown {
+  if (!(error instanceof Error)) return error;
+  Object.defineProperty(error, "toString", { value: () => where, configurable: true });
+  Object.defineProperty(error, "stack", {
+    value: "the error is reported on the resource",
+    configurable: true,
+    writable: true,
+  });
+  return error;
+}
 
 function isoTime(ms: number): string {
   return new Date(ms).toISOString();
@@ -338,10 +362,17 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     }
   }
 
+  /** Refresh: the live state; a target deleted since keeps its record, marked `targetGone: true`. */
   async read(id: string, props: Props): Promise<dynamic.ReadResult> {
     const typed = props as unknown as Inputs;
-    const result = await this.target.poll(typed, this.settingsFor(typed), this.session());
-    return { id, props: { ...props, ...result.details } };
+    const { targetGone: _, ...record } = props;
+    try {
+      const result = await this.target.poll(typed, this.settingsFor(typed), this.session());
+      return { id, props: { ...record, ...result.details } };
+    } catch (error) {
+      if (this.target.isGone(error)) return { id, props: { ...record, targetGone: true } };
+      throw reportedOnce(error, `${this.target.typeName} ${id}: refresh failed`);
+    }
   }
 
   async update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {

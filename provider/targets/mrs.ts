@@ -66,6 +66,8 @@ export interface MrsJobState {
   jobName?: string;
   jobState?: string;
   jobResult?: string;
+  /** Set by a refresh that found this job deleted; the rest is as last seen. */
+  gone?: true;
 }
 
 export interface MrsJobTerminationOutputs extends MrsJobTerminationInputs, TerminationRecord {
@@ -318,15 +320,30 @@ function watchedIds(record: MrsJobTerminationOutputs): string[] {
   return record.jobExecutionId ? [record.jobExecutionId] : (record.jobExecutionIds ?? []);
 }
 
+/** The job (0176) or its cluster (12000003) no longer exists. */
+const isGone = (error: unknown) => isApiError(error) && ["0176", "12000003"].includes(error.code ?? "");
+
 async function poll(
   record: MrsJobTerminationOutputs,
   settings: MrsSettings,
   session: Session,
 ): Promise<PollResult> {
+  const ids = watchedIds(record);
+  const gone: unknown[] = [];
   const jobs = await Promise.all(
-    watchedIds(record).map(async (id) => jobState(id, await getJob(session, settings, record.clusterId, id))),
+    ids.map(async (id): Promise<MrsJobState> => {
+      try {
+        return jobState(id, await getJob(session, settings, record.clusterId, id));
+      } catch (error) {
+        if (!isGone(error)) throw error;
+        // A job deleted since runs no more: keep what was last seen of it.
+        gone.push(error);
+        return { ...record.jobs?.find((job) => job.jobExecutionId === id), jobExecutionId: id, gone: true };
+      }
+    }),
   );
-  const running = jobs.filter((job) => !isFinal({ job_state: job.jobState }));
+  if (ids.length > 0 && gone.length === ids.length) throw gone[0];
+  const running = jobs.filter((job) => !job.gone && !isFinal({ job_state: job.jobState }));
   const summary =
     record.jobExecutionId && jobs[0]
       ? `job ${jobs[0].jobState}${jobs[0].jobResult ? ` (result ${jobs[0].jobResult})` : ""}`
@@ -375,6 +392,7 @@ export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings> = {
   terminate,
   poll,
   preflight,
+  isGone,
 };
 
 /** The provider object behind MrsJobTermination; drive it directly with plain inputs in tests. */

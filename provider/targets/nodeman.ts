@@ -264,6 +264,11 @@ async function terminate(
   settings: NodemanSettings,
   session: Session,
 ): Promise<StartResult> {
+  // NodeMan reads an empty instance_id_list as "every running instance": never send one.
+  if (inputs.instanceIds?.length === 0)
+    throw new TerminationError(
+      `instanceIds: an empty list names no instance, and NodeMan would revoke every running one; nothing was sent. Leave instanceIds out to mean every running instance.`,
+    );
   const params: Record<string, unknown> = { subscription_id: inputs.subscriptionId };
   if (inputs.instanceIds) params.instance_id_list = inputs.instanceIds;
   const operation = `revoke the running tasks of subscription ${inputs.subscriptionId}`;
@@ -271,7 +276,7 @@ async function terminate(
   const result = unwrap(operation, url, response);
   const route = { resolvedRoute: settings.route };
   if (result.ok) return { outcome: "terminated", requestId: response.requestId, details: route };
-  if (result.error.code === "3800016") {
+  if (result.error.code === codes.nothingToRevoke) {
     // An earlier attempt whose answer was lost may have done the revoke itself.
     if (response.uncertainAttempts > 0)
       return { outcome: "terminated", requestId: response.requestId, details: route };
@@ -291,51 +296,144 @@ async function terminate(
 }
 
 interface TaskResultItem {
-  instance_id?: string;
-  status?: string;
-  steps?: { status?: string }[];
+  instance_id?: unknown;
+  status?: unknown;
+  steps?: { status?: unknown }[];
 }
+
+/** The statuses NodeMan documents (api-notes §1); any other is shown as undocumented. */
+const documentedStatuses = [
+  "PENDING",
+  "RUNNING",
+  "SUCCESS",
+  "FAILED",
+  "PART_FAILED",
+  "TERMINATED",
+  "REMOVED",
+  "FILTERED",
+  "IGNORED",
+];
+
+/** NodeMan service codes this target acts on. */
+const codes = { noTask: "3800003", taskNotReady: "3800015", nothingToRevoke: "3800016" };
 
 export interface SeenInstance {
   instanceId: string;
   status: string;
-  /** The record flips to FAILED at once; the step now running finishes first (api-notes §1). */
-  stepRunning: boolean;
+  /** Each step's status: the record flips to FAILED at once, the step now running finishes first (api-notes §1). */
+  steps: string[];
 }
 
+/**
+ * Running: the record reads PENDING or RUNNING, or one of its steps still reads RUNNING. A step
+ * still PENDING under a finished record never runs, and a status outside the documented list
+ * does not count either (it is named in the summary instead).
+ */
 export const isRunning = (instance: SeenInstance) =>
-  runningStatuses.includes(instance.status) || instance.stepRunning;
+  runningStatuses.includes(instance.status) || instance.steps.includes("RUNNING");
 
-/** The targeted instances as `task_result` shows them; undefined while the task is not ready (3800015). */
+/** A listing that would need more pages than this fails rather than read on past any deadline. */
+export const maxTaskResultPages = 1000;
+
+/** "a, b, c and 4 more": long id lists stay readable in messages. */
+function someOf(ids: string[], shown = 5): string {
+  const head = ids.slice(0, shown).join(", ");
+  return ids.length > shown ? `${head} and ${ids.length - shown} more` : head;
+}
+
+/** One page of `task_result`: a bare list (pagesize -1) is everything, `{total, list}` one page of it. */
+function taskResultPage(data: unknown, malformed: (what: string) => Error) {
+  if (Array.isArray(data)) return { list: data as TaskResultItem[], total: undefined, paged: false };
+  const page = (typeof data === "object" && data !== null ? data : {}) as { list?: unknown; total?: unknown };
+  if (!Array.isArray(page.list)) throw malformed("the answer's data is neither a list nor {total, list}");
+  if (page.total !== undefined && !Number.isSafeInteger(page.total))
+    throw malformed(`the answer's total is not an integer: ${JSON.stringify(page.total)}`);
+  return { list: page.list as TaskResultItem[], total: page.total as number | undefined, paged: true };
+}
+
+/**
+ * The targeted instances as `task_result` shows them, every page of them; undefined while the task
+ * is not ready (3800015). The service's filter is a convenience: only the listed ids are kept.
+ */
 export async function readInstances(
   inputs: NodemanTaskTerminationInputs,
   settings: NodemanSettings,
   session: Session,
 ): Promise<SeenInstance[] | undefined> {
-  const params: Record<string, unknown> = { subscription_id: inputs.subscriptionId, pagesize: -1 };
-  if (inputs.instanceIds) params.instance_id_list = inputs.instanceIds;
+  const wanted = inputs.instanceIds && new Set(inputs.instanceIds);
+  const base: Record<string, unknown> = { subscription_id: inputs.subscriptionId };
+  // An empty instance_id_list means "no filter" to NodeMan: never send one.
+  if (inputs.instanceIds?.length) base.instance_id_list = inputs.instanceIds;
   const operation = `read the task results of subscription ${inputs.subscriptionId}`;
-  const { url, response } = await call(session, settings, "task_result", operation, params);
-  const result = unwrap(operation, url, response);
-  if (!result.ok) {
-    if (result.error.code === "3800015") return undefined;
-    throw result.error;
+  const seen = new Map<string, SeenInstance>();
+  // Every id the service listed, kept or not: what `total` counts.
+  const listed = new Set<string>();
+  let pageSize = -1;
+  let total: number | undefined;
+  for (let page = 1; ; page++) {
+    if (page > maxTaskResultPages)
+      throw new TerminationError(
+        `NodeMan: ${operation}: more than ${maxTaskResultPages} pages of ${pageSize}; stopped rather than count from a partial listing`,
+      );
+    const params = pageSize === -1 ? { ...base, pagesize: -1 } : { ...base, page, pagesize: pageSize };
+    const { url, response } = await call(session, settings, "task_result", operation, params);
+    const result = unwrap(operation, url, response);
+    if (!result.ok) {
+      if (result.error.code === codes.taskNotReady) return undefined;
+      throw result.error;
+    }
+    const malformed = (what: string) =>
+      new TerminationError(`NodeMan: ${operation}: ${what} (POST ${displayUrl(url)}, page ${page})`);
+    const answer = taskResultPage(result.data, malformed);
+    const before = listed.size;
+    for (const item of answer.list) {
+      const instance = seenInstance(item, malformed);
+      listed.add(instance.instanceId);
+      if (wanted && !wanted.has(instance.instanceId)) continue;
+      // An instance listed twice (pages shifting under a change) counts as running if either copy does.
+      const earlier = seen.get(instance.instanceId);
+      if (!earlier || (!isRunning(earlier) && isRunning(instance))) seen.set(instance.instanceId, instance);
+    }
+    total = answer.total ?? total;
+    // Asked for everything (-1) but answered one page: read on at the page size the service chose.
+    if (page === 1) pageSize = answer.paged ? answer.list.length : -1;
+    if (pageSize === -1 || answer.list.length === 0) break;
+    if (total !== undefined && listed.size >= total) break;
+    if (listed.size === before) throw malformed("the page repeats earlier items (is `page` ignored?)");
+    if (answer.list.length < pageSize) break;
   }
-  const data = result.data as TaskResultItem[] | { list?: TaskResultItem[] };
-  const items = Array.isArray(data) ? data : data?.list;
-  if (!Array.isArray(items)) {
+  if (total !== undefined && listed.size < total)
     throw new TerminationError(
-      `NodeMan: ${operation}: the answer's data is not a list (POST ${displayUrl(url)})`,
+      `NodeMan: ${operation}: the listing ended after ${listed.size} of ${total} instances; stopped rather than count from a partial listing`,
     );
-  }
-  return items
-    .filter((item): item is TaskResultItem & { instance_id: string } => typeof item.instance_id === "string")
-    .map((item) => ({
-      instanceId: item.instance_id,
-      status: String(item.status),
-      stepRunning: (item.steps ?? []).some((step) => runningStatuses.includes(String(step.status))),
-    }))
-    .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
+  return [...seen.values()].sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
+}
+
+function seenInstance(item: TaskResultItem, malformed: (what: string) => Error): SeenInstance {
+  if (typeof item?.instance_id !== "string" || typeof item.status !== "string")
+    throw malformed(`an item has no instance_id or status: ${JSON.stringify(item).slice(0, 200)}`);
+  const steps = Array.isArray(item.steps) ? item.steps : [];
+  return {
+    instanceId: item.instance_id,
+    status: item.status,
+    steps: steps.map((step) => String(step?.status)),
+  };
+}
+
+/** What a reader should know beside the counts: listed ids NodeMan does not show, statuses it does not document. */
+function notes(inputs: NodemanTaskTerminationInputs, instances: SeenInstance[]): string {
+  const seen = new Set(instances.map((i) => i.instanceId));
+  const missing = [...new Set(inputs.instanceIds ?? [])].filter((id) => !seen.has(id));
+  const odd = [
+    ...new Set(
+      instances.flatMap((i) => [i.status, ...i.steps]).filter((s) => !documentedStatuses.includes(s)),
+    ),
+  ];
+  return (
+    (missing.length
+      ? ` (${missing.length} listed instance(s) not in the subscription: ${someOf(missing)})`
+      : "") + (odd.length ? ` (undocumented status ${odd.join(", ")}: not counted as running)` : "")
+  );
 }
 
 async function poll(
@@ -348,7 +446,7 @@ async function poll(
   const running = instances.filter(isRunning);
   return {
     stopped: running.length === 0,
-    summary: `${running.length} of ${instances.length} instance(s) still running`,
+    summary: `${running.length} of ${instances.length} instance(s) still running${notes(inputs, instances)}`,
     details: { instances: instances.map(({ instanceId, status }) => ({ instanceId, status })) },
   };
 }
@@ -363,7 +461,7 @@ async function preflight(
   try {
     instances = await readInstances(inputs, settings, session);
   } catch (error) {
-    if (isApiError(error) && error.code === "3800003") {
+    if (isApiError(error) && error.code === codes.noTask) {
       return {
         found: false,
         property: "subscriptionId",
@@ -374,19 +472,18 @@ async function preflight(
   }
   if (!instances)
     return { found: true, message: `${subject}: task not ready yet; the revoke applies to what runs then` };
-  const seen = new Set(instances.map((i) => i.instanceId));
-  const missing = (inputs.instanceIds ?? []).filter((id) => !seen.has(id));
-  const note = missing.length
-    ? ` (${missing.length} listed instance(s) not in the subscription: ${missing.join(", ")})`
-    : "";
-  const running = instances.filter(isRunning).length;
-  return {
-    found: true,
-    message:
-      running > 0
-        ? `${subject}: ${running} of ${instances.length} instances RUNNING will be revoked${note}`
-        : `${subject}: nothing running: nothing to do${note}`,
-  };
+  const n = instances.length;
+  // The revoke acts on PENDING/RUNNING records; a FAILED one whose step still runs is already stopping.
+  const active = instances.filter((i) => runningStatuses.includes(i.status)).length;
+  const stopping = instances.filter(isRunning).length - active;
+  const stoppingText = `${stopping} of ${n} instances still stopping (a step reads RUNNING)`;
+  const what =
+    active > 0
+      ? `${active} of ${n} instances RUNNING will be revoked${stopping ? `; ${stoppingText}` : ""}`
+      : stopping > 0
+        ? `nothing to revoke; ${stoppingText}`
+        : "nothing running: nothing to do";
+  return { found: true, message: `${subject}: ${what}${notes(inputs, instances)}` };
 }
 
 export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings> = {
@@ -399,6 +496,8 @@ export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings
   terminate,
   poll,
   preflight,
+  // After a revoke, "no task" means the subscription was deleted since.
+  isGone: (error) => isApiError(error) && error.code === codes.noTask,
 };
 
 /** The provider object behind NodemanTaskTermination; drive it directly with plain inputs in tests. */

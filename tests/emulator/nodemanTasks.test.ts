@@ -204,6 +204,53 @@ describe("emulator: NodeMan subscription tasks", () => {
       expect(detailed[0].steps[0]).to.have.property("log");
     });
 
+    it("with nodemanPageLimit, answers even pagesize -1 one page at a time, {total, list}", async () => {
+      await emulator.close();
+      await start({ nodemanPageLimit: 3 });
+      const first = await nodemanData<{ total: number; list: TaskResultItem[] }>(emulator, "task_result", {
+        subscription_id: 42,
+      });
+      expect(first.total).to.equal(4);
+      expect(first.list.map((item) => item.instance_id)).to.deep.equal([HOST_1, HOST_2, HOST_IP]);
+      const second = await nodemanData<{ total: number; list: TaskResultItem[] }>(emulator, "task_result", {
+        subscription_id: 42,
+        page: 2,
+        pagesize: 10,
+      });
+      expect(second.list.map((item) => item.instance_id)).to.deep.equal([HOST_4]);
+    });
+
+    it("serves seeded step statuses as they are; a revoke stops only the RUNNING step", async () => {
+      await emulator.close();
+      const seed = testSeed({ nodemanStepDelayMs: 0 });
+      seed.blueking!.subscriptions![0].instances = [
+        {
+          instanceId: HOST_1,
+          status: "RUNNING",
+          steps: [
+            { id: "a", status: "SUCCESS" },
+            { id: "b", status: "RUNNING" },
+            { id: "c", status: "PENDING" },
+          ],
+        },
+        {
+          instanceId: HOST_2,
+          status: "FAILED",
+          steps: [
+            { id: "a", status: "FAILED" },
+            { id: "b", status: "PENDING" },
+          ],
+        },
+      ];
+      emulator = await startEmulator({ seed });
+      await call("revoke", { subscription_id: 42 });
+      const items = await nodemanData<TaskResultItem[]>(emulator, "task_result", { subscription_id: 42 });
+      expect(items.map((item) => [item.status, item.steps.map((step) => step.status)])).to.deep.equal([
+        ["FAILED", ["SUCCESS", "FAILED", "PENDING"]],
+        ["FAILED", ["FAILED", "PENDING"]],
+      ]);
+    });
+
     it("answers 3800001 for a bad pagesize and 3800003 for a subscription without a task", async () => {
       expect(await call("task_result", { subscription_id: 42, pagesize: 0 })).to.include({ code: 3800001 });
       expect(await call("task_result", { subscription_id: 42, need_detail: "yes" })).to.include({

@@ -1,0 +1,185 @@
+/**
+ * `read` (pulumi refresh, up --refresh) on records whose target is gone, and what a failed refresh
+ * hands the engine through @pulumi/pulumi's dynamic-provider host.
+ */
+import { expect } from "chai";
+import { startEmulator, type Emulator } from "../../emulator";
+import { isApiError, NetworkError } from "../../provider";
+import { mrsTarget } from "../../provider/targets/mrs";
+import { nodemanTarget } from "../../provider/targets/nodeman";
+import {
+  baseSeed,
+  bluekingConfig,
+  caught,
+  clusterId,
+  huaweiConfig,
+  secrets,
+  testProvider,
+} from "../helpers/fixtures";
+
+// What the host does with an error thrown by read (cmd/dynamic-provider/index.js): it prints
+// `${e}: ${e.stack}` to stderr, which the engine shows as a diagnostic line, then passes `e` to the
+// gRPC callback, which turns it into the status the engine reports on the resource.
+const { serverErrorToStatus } = require(
+  require.resolve("@grpc/grpc-js/build/src/server-call", {
+    paths: [require.resolve("@pulumi/pulumi")],
+  }),
+) as { serverErrorToStatus: (error: Error) => { code: number; details: string } };
+
+const hostStderr = (error: Error) => `${error}: ${error.stack}`;
+
+/** The seed without subscription 42, job-running, or the whole cluster. */
+function seedWithout(what: "subscription" | "job" | "cluster") {
+  const seed = baseSeed();
+  if (what === "subscription")
+    seed.blueking!.subscriptions = seed.blueking!.subscriptions!.filter((s) => s.subscriptionId !== 42);
+  const project = Object.values(seed.huawei!.projects!)[0];
+  if (what === "job")
+    project.clusters[clusterId].jobs = project.clusters[clusterId].jobs.filter(
+      (j) => j.job_id !== "job-running",
+    );
+  if (what === "cluster") delete project.clusters[clusterId];
+  return seed;
+}
+
+describe("refresh (read)", () => {
+  let emulator: Emulator;
+  beforeEach(async () => {
+    emulator = await startEmulator({ seed: baseSeed() });
+  });
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  describe("of a target that is gone keeps the record and says so (issue 11.7)", () => {
+    it("NodeMan: the subscription no longer exists (3800003)", async () => {
+      const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+      const { id, outs } = await provider.create({ subscriptionId: 42 });
+      emulator.seed(seedWithout("subscription"));
+      const { id: readId, props } = await provider.read(id, outs);
+      expect(readId).to.equal(id);
+      expect(props).to.deep.equal({ ...outs, targetGone: true });
+      expect(emulator.requests({ route: "nodeman.revoke" })).to.have.length(1);
+    });
+
+    for (const what of ["job", "cluster"] as const) {
+      it(`MRS: the ${what} no longer exists (${what === "job" ? "0176" : "12000003"})`, async () => {
+        const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+        const { id, outs } = await provider.create({ clusterId, jobExecutionId: "job-running" });
+        expect(outs.jobState).to.equal("KILLED");
+        emulator.seed(seedWithout(what));
+        const { props } = await provider.read(id, outs);
+        expect(props).to.deep.equal({ ...outs, targetGone: true });
+        expect(emulator.requests({ route: "mrs.kill" })).to.have.length(1);
+      });
+    }
+
+    it("MRS batch: one job gone, another still there: not gone, that job marked gone", async () => {
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const ids = ["job-running", "job-accepted"];
+      const { id, outs } = await provider.create({ clusterId, jobExecutionIds: ids });
+      emulator.seed(seedWithout("job"));
+      const { props } = await provider.read(id, outs);
+      expect(props.targetGone).to.equal(undefined);
+      expect(props.jobs).to.deep.equal([
+        {
+          jobExecutionId: "job-running",
+          jobName: "nightly-etl",
+          jobState: "KILLED",
+          jobResult: "KILLED",
+          gone: true,
+        },
+        { jobExecutionId: "job-accepted", jobName: "queued", jobState: "ACCEPTED", jobResult: "UNDEFINED" },
+      ]);
+    });
+
+    it("a target back again is no longer marked gone", async () => {
+      const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
+      const { id, outs } = await provider.create({ subscriptionId: 42 });
+      emulator.seed(seedWithout("subscription"));
+      const gone = await provider.read(id, outs);
+      emulator.seed(baseSeed());
+      const { props } = await provider.read(id, gone.props);
+      expect(props).not.to.have.property("targetGone");
+      expect(props.instances).to.have.length(4);
+    });
+  });
+
+  it("of a task not ready (3800015) keeps the record as it was", async () => {
+    const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+    const { id, outs } = await provider.create({ subscriptionId: 42 });
+    emulator.injectFault({
+      route: "nodeman.task_result",
+      fault: {
+        kind: "reply",
+        status: 200,
+        body: { result: false, code: 3800015, message: "not ready", data: null },
+      },
+    });
+    expect((await provider.read(id, outs)).props).to.deep.equal(outs);
+  });
+
+  describe("still fails on anything else", () => {
+    it("refused credentials (1640001) fail the refresh", async () => {
+      const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+      const { id, outs } = await provider.create({ subscriptionId: 42 });
+      const other = await testProvider(nodemanTarget, {
+        ...bluekingConfig(emulator.url, "apigw"),
+        "blueking:appSecret": "x" + secrets.appSecret,
+      });
+      const error = await caught(other.provider.read(id, outs));
+      expect(isApiError(error) && error.code).to.equal("1640001");
+    });
+
+    it("an unreachable MRS endpoint fails the refresh", async () => {
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url), { timeScale: 0.01 });
+      const { id, outs } = await provider.create({ clusterId, jobExecutionId: "job-running" });
+      await emulator.close();
+      const error = await caught(provider.read(id, outs));
+      expect(error).to.be.instanceOf(NetworkError);
+      emulator = await startEmulator({ seed: baseSeed() });
+    });
+
+    it("a status read refused with 3800003 during a wait is not mistaken for gone by create", async () => {
+      emulator.injectFault({
+        route: "nodeman.task_result",
+        times: -1,
+        fault: {
+          kind: "reply",
+          status: 200,
+          body: { result: false, code: 3800003, message: "no task", data: null },
+        },
+      });
+      const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+      const error = await caught(provider.create({ subscriptionId: 42 }));
+      expect(error.message).to.include("3800003");
+    });
+  });
+
+  describe("a failed refresh reaches the user as its message, once, without stack paths", () => {
+    it("the engine gets the message; the host's stderr line only points to it", async () => {
+      const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+      const { id, outs } = await provider.create({ subscriptionId: 42 });
+      emulator.injectFault({
+        route: "nodeman.task_result",
+        fault: {
+          kind: "reply",
+          status: 200,
+          body: { result: false, code: 3800001, message: "bad", data: null },
+        },
+      });
+      const error = await caught(provider.read(id, outs));
+      const status = serverErrorToStatus(error);
+      expect(status.details).to.equal(error.message);
+      expect(status.details).to.include("3800001").and.include("NodeMan");
+      const stderr = hostStderr(error);
+      expect(stderr).to.equal(
+        `NodemanTaskTermination ${id}: refresh failed: the error is reported on the resource`,
+      );
+      expect(stderr).not.to.include(error.message);
+      expect(stderr).not.to.match(/\bat .*:\d+/);
+      // The error stays what it was for code that catches it.
+      expect(isApiError(error) && error.code).to.equal("3800001");
+    });
+  });
+});
