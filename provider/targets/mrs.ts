@@ -237,6 +237,8 @@ async function selectJobs(
 
 /** Why a selector may not go on: it matches more than maxJobs. Checked before anything is killed. */
 function overLimit(inputs: MrsJobTerminationInputs, jobs: JobDetail[]): string | undefined {
+  // Not known yet during a preview: create checks the real value.
+  if (isUnknown(inputs.maxJobs)) return undefined;
   const maxJobs = inputs.maxJobs ?? maxJobsDefault;
   if (jobs.length <= maxJobs) return undefined;
   const shown = jobs.slice(0, 10).map((job) => `${job.job_name ?? "unnamed"} (${job.job_id})`);

@@ -3,6 +3,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import type { SeedJob } from "../../emulator/seed";
 import { TerminationIncompleteError } from "../../provider";
 import { mrsTarget } from "../../provider/targets/mrs";
+import { UNKNOWN } from "../../provider/validation";
 import { baseSeed, caught, clusterId, huaweiConfig, projectId, testProvider } from "../helpers/fixtures";
 
 function seedWith(jobs: SeedJob[]) {
@@ -194,6 +195,13 @@ describe("MrsJobTermination batches and selectors", () => {
       ).to.deep.equal([]);
       const { outs } = await provider.create({ clusterId, jobExecutionIds: ids, maxJobs: 1 });
       expect(outs.killedJobExecutionIds).to.have.length(12);
+    });
+
+    it("an unknown maxJobs during preview does not fail the preview; create checks the real value", async () => {
+      emulator = await startEmulator({ seed: twelve() });
+      const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      expect((await provider.check({}, { ...selector, maxJobs: UNKNOWN })).failures).to.deep.equal([]);
+      expect(lines.join("\n")).to.match(/12 job\(s\) match now/);
     });
 
     it("a change of maxJobs updates in place", async () => {
