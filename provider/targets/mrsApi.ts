@@ -300,6 +300,9 @@ export async function listJobs(
   });
 }
 
+type ListedJob = JobDetail & { job_id: string };
+const isListedJob = (job: unknown): job is ListedJob => typeof (job as JobDetail | null)?.job_id === "string";
+
 /** One listing to its end (offset counts pages from 1): a short page ends it, `total_record` is not relied on. */
 async function listAll(
   session: Session,
@@ -307,9 +310,9 @@ async function listAll(
   clusterId: string,
   jobName: string | undefined,
   jobState: string | undefined,
-): Promise<(JobDetail & { job_id: string })[]> {
+): Promise<ListedJob[]> {
   const what = `the job-executions of cluster ${clusterId}${jobState ? ` in state ${jobState}` : ""}`;
-  const jobs: (JobDetail & { job_id: string })[] = [];
+  const jobs: ListedJob[] = [];
   for (let page = 1; page <= maxListPages; page++) {
     const url = jobsUrl(settings, clusterId);
     url.search = queryString({
@@ -322,17 +325,13 @@ async function listAll(
     const response = await send(session, settings, operation, "GET", url);
     if (response.status >= 300 || errorCode(response.data)) throw apiError(operation, "GET", url, response);
     const list = (response.data as { job_list?: unknown } | undefined)?.job_list;
-    const malformed = !Array.isArray(list)
-      ? "no job_list"
-      : list.some((job) => typeof (job as JobDetail)?.job_id !== "string")
-        ? "a job without a job_id"
-        : undefined;
-    if (malformed || !Array.isArray(list)) {
+    if (!Array.isArray(list) || !list.every(isListedJob)) {
+      const problem = Array.isArray(list) ? "a job without a job_id" : "no job_list";
       throw new TerminationError(
-        `MRS: ${operation}: the answer has ${malformed} (HTTP ${response.status} from GET ${displayUrl(url)})`,
+        `MRS: ${operation}: the answer has ${problem} (HTTP ${response.status} from GET ${displayUrl(url)})`,
       );
     }
-    jobs.push(...(list as (JobDetail & { job_id: string })[]));
+    jobs.push(...list);
     if (list.length < pageSize) return jobs;
   }
   throw new TerminationError(
