@@ -5,7 +5,11 @@
  * Documented choices (the notes do not settle them):
  * - Killing a job already in a final state (FINISHED, FAILED, KILLED) answers 400 0175.
  * - A second kill while the first is pending answers 202 again but changes nothing.
- * - The job_name filter is an exact match; the list is newest first (submitted_time descending).
+ * - The job_name filter matches by substring, ignoring case (`etl` lists `nightly-etl` and
+ *   `ETL-backfill`): the MRS docs do not say, and many Huawei Cloud list filters are fuzzy. Of the two
+ *   choices this is the one that catches a client trusting the filter; `job_state`, `user` and
+ *   `queue` match exactly. The list is newest first (submitted_time descending).
+ * - `total_record` is on every page unless seeded with `mrsListOmitsTotalRecord`.
  * - A bad limit (not 1..100), offset (not >= 1) or job_state answers 400 0162 (query failed).
  * - A path segment that is not a plain id (letters, digits, _ and -) names nothing: "..", "%2F"
  *   and the like answer 0176 (job) or 12000003 (project, cluster), never another route.
@@ -98,7 +102,7 @@ export function handleMrs(resolution: Resolution, request: ReceivedRequest, ctx:
   const nowMs = ctx.now.getTime();
   switch (resolution.route) {
     case "mrs.list_jobs":
-      return noEffect(listJobs(cluster, request.rawQuery, nowMs));
+      return noEffect(listJobs(cluster, request.rawQuery, nowMs, !ctx.state.mrsListOmitsTotalRecord));
     case "mrs.get_job":
       return noEffect(getJob(cluster, jobId, nowMs));
     default:
@@ -164,7 +168,7 @@ function getJob(cluster: Cluster, jobId: string, nowMs: number): Reply {
   return job === undefined ? jobNotFound(jobId) : jsonReply(202, { job_detail: jobView(job, nowMs) });
 }
 
-function listJobs(cluster: Cluster, rawQuery: string, nowMs: number): Reply {
+function listJobs(cluster: Cluster, rawQuery: string, nowMs: number, withTotal: boolean): Reply {
   const query = new URLSearchParams(rawQuery);
   const limit = positiveIntegerParam(query, "limit", LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX);
   const offset = positiveIntegerParam(query, "offset", 1, Number.MAX_SAFE_INTEGER);
@@ -176,19 +180,19 @@ function listJobs(cluster: Cluster, rawQuery: string, nowMs: number): Reply {
   if (jobState !== null && !(MRS_JOB_STATES as readonly string[]).includes(jobState)) {
     return mrsError(MRS_QUERY_FAILED, `Query failed: job_state must be one of ${MRS_JOB_STATES.join(", ")}`);
   }
-  const exact = (field: "job_name" | "user" | "queue", value: string) => {
+  const exact = (field: "user" | "queue", value: string) => {
     const wanted = query.get(field);
     return wanted === null || wanted === value;
   };
+  const name = query.get("job_name")?.toLowerCase();
   const matching = cluster.jobs
+    .filter((job) => name === undefined || job.job_name.toLowerCase().includes(name))
+    .filter((job) => exact("user", job.user) && exact("queue", job.queue))
     .map((job) => jobView(job, nowMs))
-    .filter((job) => exact("job_name", job.job_name) && exact("user", job.user) && exact("queue", job.queue))
     .filter((job) => jobState === null || job.job_state === jobState)
     .sort((a, b) => b.submitted_time - a.submitted_time);
-  return jsonReply(200, {
-    total_record: matching.length,
-    job_list: matching.slice((offset - 1) * limit, offset * limit),
-  });
+  const page = matching.slice((offset - 1) * limit, offset * limit);
+  return jsonReply(200, withTotal ? { total_record: matching.length, job_list: page } : { job_list: page });
 }
 
 /** The value, its default when absent, or undefined when it is not an integer in [1, max]. */

@@ -94,6 +94,8 @@ export interface SeedJob {
 }
 export interface SeedCluster {
   jobs: SeedJob[];
+  /** This many extra FINISHED jobs (`history-00001`…), older than every seeded job: a long history, cheaply. */
+  finishedHistory?: number;
 }
 export interface SeedProject {
   clusters: Record<string, SeedCluster>;
@@ -122,6 +124,8 @@ export interface SeedState {
   nodemanPageLimit?: number;
   /** How long after an accepted kill the job turns KILLED; default 0. */
   mrsKillDelayMs?: number;
+  /** The MRS list answers without `total_record` (the field is not promised on every page); default false. */
+  mrsListOmitsTotalRecord?: boolean;
 }
 
 /** The credentials a seed gets when it names none. Documented in index.ts. */
@@ -196,6 +200,7 @@ export interface EmulatorState {
   nodemanStepDelayMs: number;
   nodemanPageLimit?: number;
   mrsKillDelayMs: number;
+  mrsListOmitsTotalRecord: boolean;
 }
 export interface Cluster {
   jobs: Job[];
@@ -232,6 +237,8 @@ export function loadSeed(seed: unknown, now: Date): EmulatorState {
     nodemanStepDelayMs: delayAt(root.nodemanStepDelayMs, "seed.nodemanStepDelayMs"),
     nodemanPageLimit: optional(root.nodemanPageLimit, "seed.nodemanPageLimit", (v, p) => integerAt(v, p, 1)),
     mrsKillDelayMs: delayAt(root.mrsKillDelayMs, "seed.mrsKillDelayMs"),
+    mrsListOmitsTotalRecord:
+      optional(root.mrsListOmitsTotalRecord, "seed.mrsListOmitsTotalRecord", booleanAt) ?? false,
   };
 }
 
@@ -339,13 +346,16 @@ function readProjects(value: unknown, nowMs: number): Map<string, Map<string, Cl
       `${path}.clusters`,
     )) {
       const clusterPath = `${path}.clusters.${clusterId}`;
-      const jobs = listAt(objectAt(clusterSeed, clusterPath).jobs, `${clusterPath}.jobs`, (v, p) =>
-        readJob(v, p, nowMs),
+      const cluster = objectAt(clusterSeed, clusterPath);
+      const jobs = listAt(cluster.jobs, `${clusterPath}.jobs`, (v, p) => readJob(v, p, nowMs)) ?? [];
+      const history = optional(cluster.finishedHistory, `${clusterPath}.finishedHistory`, (v, p) =>
+        integerAt(v, p, 0),
       );
-      if (new Set(jobs?.map((job) => job.job_id)).size !== (jobs?.length ?? 0)) {
+      jobs.push(...finishedHistory(history ?? 0, jobs, nowMs));
+      if (new Set(jobs.map((job) => job.job_id)).size !== jobs.length) {
         fail(`${clusterPath}.jobs`, "lists a job_id twice");
       }
-      clusters.set(clusterId, { jobs: jobs ?? [] });
+      clusters.set(clusterId, { jobs });
     }
     projects.set(projectId, clusters);
   }
@@ -386,6 +396,16 @@ function readJob(value: unknown, path: string, nowMs: number): Job {
     started_time: epoch("started_time", notStarted ? 0 : submitted + 5000),
     finished_time: epoch("finished_time", final ? nowMs - 60_000 : 0),
   };
+}
+
+/** `count` FINISHED jobs, each older than the last and than every seeded job (times stop at 0). */
+function finishedHistory(count: number, seeded: Job[], nowMs: number): Job[] {
+  const oldest = Math.min(nowMs - 600_000, ...seeded.map((job) => job.submitted_time));
+  return Array.from({ length: count }, (_, index) => {
+    const id = `history-${String(index + 1).padStart(5, "0")}`;
+    const submitted = Math.max(0, oldest - 1 - index);
+    return readJob({ job_id: id, job_state: "FINISHED", submitted_time: submitted }, id, nowMs);
+  });
 }
 
 function defaultJobResult(state: MrsJobState): MrsJobResult {
@@ -438,6 +458,11 @@ function integerAt(value: unknown, path: string, min: number): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
     fail(path, `must be an integer >= ${min}`);
   }
+  return value;
+}
+
+function booleanAt(value: unknown, path: string): boolean {
+  if (typeof value !== "boolean") fail(path, "must be true or false");
   return value;
 }
 

@@ -4,7 +4,7 @@
  * - diff: a changed target or `triggers` replaces (terminates again), wait settings update in place;
  * - create: terminates, then waits until the target has stopped;
  * - read: reports the target's live state, changes nothing;
- * - update: keeps the record, resumes a wait that did not finish;
+ * - update: keeps the record; on one left incomplete, retries what did not go through, then waits;
  * - delete: sends nothing, because a termination cannot be undone.
  * A target (NodeMan, MRS) supplies only its fields, its request and its status reading.
  */
@@ -61,10 +61,18 @@ export interface PollResult {
   details: Record<string, unknown>;
 }
 
+/** What `resume` did for a record left incomplete. */
+export interface ResumeResult {
+  /** Target-specific outputs, merged into the record. */
+  details: Record<string, unknown>;
+  /** Set when part of the work still did not go through: the resource stays recorded incomplete. */
+  incomplete?: string;
+}
+
 /** What a preview should show about a target that is about to be terminated. */
 export type PreflightResult =
   | { found: true; message: string }
-  /** The target does not exist: the preview fails on this property. */
+  /** The target does not exist, or may not be terminated as given: the preview fails on this property. */
   | { found: false; property: string; reason: string };
 
 export interface Target<Inputs, Settings> {
@@ -79,6 +87,11 @@ export interface Target<Inputs, Settings> {
   idPrefix(inputs: Inputs): string;
   /** Reads what it must and sends the termination request once. */
   terminate(inputs: Inputs, settings: Settings, session: Session): Promise<StartResult>;
+  /**
+   * Optional. On a record left incomplete (`outcome: "requested"`), `update` calls this before
+   * waiting: it sends again, once, what create recorded as not gone through, and nothing else.
+   */
+  resume?(record: Inputs, settings: Settings, session: Session): Promise<ResumeResult>;
   /** One read-only look at the target; `record` is the inputs with what create recorded. */
   poll(record: Inputs, settings: Settings, session: Session): Promise<PollResult>;
   /** One read-only look for the preview: what will be terminated. */
@@ -160,6 +173,18 @@ function reportedOnce(error: unknown, where: string): unknown {
 function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/**
+ * Part of the work did not go through: the engine records the resource with these properties, as
+ * requested (never beside a `completedAt`), and the next `pulumi up` retries it.
+ */
+function incompleteError(message: string, id: string, outs: Props): TerminationIncompleteError {
+  const properties: Props = { ...outs, outcome: "requested" };
+  delete properties.completedAt;
+  return new TerminationIncompleteError(message, id, properties);
+}
+
+const retryHint = "\nRun `pulumi up` again to retry what failed.";
 
 /** The provider object the engine drives; generic over the target. */
 export class TerminationProvider<Inputs extends WaitInputs, Settings> implements dynamic.ResourceProvider {
@@ -286,20 +311,16 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
       this.reporter.info(`${this.target.describe(typed)}: ${start.outcome}, nothing was terminated`);
       return { id, outs: { ...record, completedAt: isoTime(this.now()) } };
     }
+    const incomplete = start.incomplete && `${this.target.describe(typed)}: ${start.incomplete}`;
     let outs: Props = { ...record, outcome: "requested" };
     if (typed.waitForTermination === false) {
       this.reporter.info(
         `${this.target.describe(typed)}: termination requested; not waiting (waitForTermination: false)`,
       );
     } else {
-      outs = await this.waitOrRecordIncomplete(id, typed, settings, session, record);
+      outs = await this.waitOrRecordIncomplete(id, typed, settings, session, record, incomplete);
     }
-    if (start.incomplete) {
-      throw new TerminationIncompleteError(`${this.target.describe(typed)}: ${start.incomplete}`, id, {
-        ...outs,
-        outcome: "requested",
-      });
-    }
+    if (incomplete) throw incompleteError(incomplete + retryHint, id, outs);
     return { id, outs };
   }
 
@@ -314,20 +335,20 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     settings: Settings,
     session: Session,
     record: Props,
+    /** Part of the work that already failed: named in the error too, whatever the wait does. */
+    incomplete?: string,
   ) {
     try {
       const last = await this.waitUntilStopped({ ...inputs, ...record } as Inputs, settings, session);
       return { ...record, ...last.details, outcome: "terminated", completedAt: isoTime(this.now()) };
     } catch (error) {
-      const properties: Props = { ...record, outcome: "requested" };
-      delete properties.completedAt;
       const remedy =
         error instanceof WaitTimeoutError ? "resume waiting, or raise waitTimeoutSeconds" : "resume waiting";
-      throw new TerminationIncompleteError(
-        `${(error as Error).message}. The termination request was sent (request id ${String(record.requestId ?? "unknown")}); ` +
-          `run \`pulumi up\` again to ${remedy}.`,
+      throw incompleteError(
+        `${incomplete ? `${incomplete}\n` : ""}${(error as Error).message}. The termination request was sent (request id ${String(record.requestId ?? "unknown")}); ` +
+          `run \`pulumi up\` again to ${incomplete ? "retry what failed and " : ""}${remedy}.`,
         id,
-        properties,
+        record,
       );
     }
   }
@@ -375,20 +396,29 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     }
   }
 
-  async update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+  async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
     const outs: Props = { ...olds };
     for (const key of Object.keys(this.target.fields)) {
       if (news[key] === undefined) delete outs[key];
       else outs[key] = news[key];
     }
     const typed = outs as unknown as Inputs;
-    // A wait that timed out or was skipped resumes here; nothing is sent again.
-    if (olds.outcome === "requested" && typed.waitForTermination !== false) {
-      const settings = this.settingsFor(typed);
-      const last = await this.waitUntilStopped(typed, settings, this.session());
-      return { outs: { ...outs, ...last.details, outcome: "terminated", completedAt: isoTime(this.now()) } };
+    if (olds.outcome !== "requested") return { outs };
+    // An incomplete record: what did not go through is sent again (the target's resume), then a wait
+    // that timed out or was skipped resumes; what went through is never sent again.
+    const settings = this.settingsFor(typed);
+    const session = this.session();
+    let record = outs;
+    let incomplete: string | undefined;
+    if (this.target.resume) {
+      const resumed = await this.target.resume(typed, settings, session);
+      record = { ...outs, ...resumed.details };
+      incomplete = resumed.incomplete && `${this.target.describe(typed)}: ${resumed.incomplete}`;
     }
-    return { outs };
+    if (typed.waitForTermination !== false)
+      record = await this.waitOrRecordIncomplete(id, typed, settings, session, record, incomplete);
+    if (incomplete) throw incompleteError(incomplete + retryHint, id, record);
+    return { outs: record };
   }
 
   async delete(_id: string, props: Props): Promise<void> {

@@ -99,7 +99,7 @@ export async function getMrsJob(args: GetMrsJobArgs, options: LookupOptions = {}
   return toMrsJob(args.jobExecutionId, job);
 }
 
-/** Jobs of a cluster matching the selector; `jobStates` defaults to the states that are not final. */
+/** Jobs of a cluster matching the selector exactly (whatever the service's filter returns); `jobStates` defaults to the states that are not final. */
 export async function listMrsJobs(args: ListMrsJobsArgs, options: LookupOptions = {}): Promise<MrsJob[]> {
   const { context, session } = lookupSession(options);
   const filter = {

@@ -11,6 +11,7 @@ import {
   TerminationProvider,
   type PollResult,
   type PreflightResult,
+  type ResumeResult,
   type Session,
   type StartResult,
   type Target,
@@ -37,7 +38,7 @@ import {
 } from "./mrsApi";
 
 export interface MrsJobSelector {
-  /** Exact job name. */
+  /** Exact job name, matched on the client whatever the service's filter returns; so are user and queue. */
   jobName?: string;
   /** Default: the states that are not final (NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING). */
   jobStates?: string[];
@@ -51,6 +52,8 @@ export interface MrsJobTerminationInputs {
   jobExecutionId?: string;
   jobExecutionIds?: string[];
   jobSelector?: MrsJobSelector;
+  /** The most jobs jobSelector may match (1..1000, default 10); more fails before anything is killed. */
+  maxJobs?: number;
   projectId?: string;
   region?: string;
   endpoint?: string;
@@ -75,10 +78,22 @@ export interface MrsJobTerminationOutputs extends MrsJobTerminationInputs, Termi
   jobs?: MrsJobState[];
   /** The jobs a kill was sent to. */
   killedJobExecutionIds?: string[];
+  /** The jobs whose kill did not go through (or, with whenAlreadyFinished "fail", that had finished): the next `pulumi up` retries them. */
+  failedJobExecutionIds?: string[];
   /** With jobExecutionId: that job, as last seen. */
   jobName?: string;
   jobState?: string;
   jobResult?: string;
+}
+
+/** A lone surrogate cannot be percent-encoded into a query: refused in check, not mid-listing. */
+function wellFormed(value: string): boolean {
+  try {
+    encodeURIComponent(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkSelector(value: Record<string, unknown>): CheckFailure[] {
@@ -95,6 +110,8 @@ function checkSelector(value: Record<string, unknown>): CheckFailure[] {
     const v = value[key];
     if (v !== undefined && !isUnknown(v) && (typeof v !== "string" || v.trim() === "" || v.length > 256)) {
       failures.push({ property: key, reason: `must be a non-empty string, got ${JSON.stringify(v)}` });
+    } else if (typeof v === "string" && !wellFormed(v)) {
+      failures.push({ property: key, reason: "must be valid Unicode (it holds a lone surrogate)" });
     }
   }
   const states = value.jobStates;
@@ -148,6 +165,14 @@ const fields: FieldTable = {
     check: checkSelector,
     description: "kill every job matching it",
   },
+  maxJobs: {
+    type: "integer",
+    min: 1,
+    max: 1000,
+    onChange: "update",
+    description:
+      "the most jobs jobSelector may match; more fails check and create, killing nothing (default 10)",
+  },
   projectId: { type: "string", onChange: "replace", check: checkPathId, description: "the project id" },
   region: {
     type: "string",
@@ -199,18 +224,30 @@ function jobState(jobExecutionId: string, job: JobDetail): MrsJobState {
 
 const isFinal = (job: { job_state?: string }) => finalJobStates.includes(String(job.job_state));
 
-/** The jobs this termination is about, as ids; a selector is resolved through the list API. */
-async function targetIds(
+const maxJobsDefault = 10;
+
+/** The jobs a selector matches now, exactly, in the states it names (default: not final). */
+async function selectJobs(
   inputs: MrsJobTerminationInputs,
   settings: MrsSettings,
   session: Session,
-): Promise<string[]> {
-  if (inputs.jobExecutionId) return [inputs.jobExecutionId];
-  if (inputs.jobExecutionIds) return inputs.jobExecutionIds;
+): Promise<JobDetail[]> {
   const selector = inputs.jobSelector ?? {};
   const filter: JobFilter = { ...selector, jobStates: selector.jobStates ?? nonFinalJobStates };
-  const jobs = await listJobs(session, settings, inputs.clusterId, filter);
-  return jobs.map((job) => String(job.job_id));
+  return listJobs(session, settings, inputs.clusterId, filter);
+}
+
+/** Why a selector may not go on: it matches more than maxJobs. Checked before anything is killed. */
+function overLimit(inputs: MrsJobTerminationInputs, jobs: JobDetail[]): string | undefined {
+  // Not known yet during a preview: create checks the real value.
+  if (isUnknown(inputs.maxJobs)) return undefined;
+  const maxJobs = inputs.maxJobs ?? maxJobsDefault;
+  if (jobs.length <= maxJobs) return undefined;
+  const shown = jobs.slice(0, 10).map((job) => `${job.job_name ?? "unnamed"} (${job.job_id})`);
+  return (
+    `matches ${jobs.length} jobs, more than maxJobs (${maxJobs}): ${shown.join(", ")}${jobs.length > 10 ? ", ..." : ""}. ` +
+    `Narrow the selector, or raise maxJobs to at least ${jobs.length}`
+  );
 }
 
 type KillResult = { killed: boolean; requestId?: string; job: JobDetail };
@@ -266,55 +303,123 @@ function jobDetails(inputs: MrsJobTerminationInputs, jobs: MrsJobState[]): Recor
   return details;
 }
 
+interface Batch {
+  /** Every job still covered, as last seen; a job whose kill failed keeps only its id until a read. */
+  jobs: MrsJobState[];
+  killed: string[];
+  failed: string[];
+  /** "id: why", one per failed job. */
+  failures: string[];
+  errors: Error[];
+  requestIds: string[];
+}
+
+/**
+ * Kills each job once. One job's failure does not stop the others nor hide the kills already sent.
+ * A job a selector listed that is gone by the time of its kill (0176) is no longer running: dropped.
+ */
+async function killEach(
+  inputs: MrsJobTerminationInputs,
+  settings: MrsSettings,
+  session: Session,
+  ids: string[],
+): Promise<Batch> {
+  const batch: Batch = { jobs: [], killed: [], failed: [], failures: [], errors: [], requestIds: [] };
+  for (const id of ids) {
+    try {
+      const result = await killJob(inputs, settings, session, id);
+      batch.jobs.push(jobState(id, result.job));
+      if (!result.killed) continue;
+      batch.killed.push(id);
+      if (result.requestId) batch.requestIds.push(result.requestId);
+    } catch (error) {
+      if (inputs.jobSelector && isApiError(error) && error.code === "0176") {
+        session.reporter.info(
+          `${describe(inputs)}: job-execution ${id} is gone since it was listed; skipped`,
+        );
+        continue;
+      }
+      batch.jobs.push({ jobExecutionId: id });
+      batch.failed.push(id);
+      batch.failures.push(`${id}: ${(error as Error).message}`);
+      batch.errors.push(error as Error);
+    }
+  }
+  return batch;
+}
+
+function failedText(batch: Batch): string {
+  return `the kills of [${batch.failed.join(", ")}] did not go through:\n${batch.failures.join("\n")}`;
+}
+
 async function terminate(
   inputs: MrsJobTerminationInputs,
   settings: MrsSettings,
   session: Session,
 ): Promise<StartResult> {
-  const ids = await targetIds(inputs, settings, session);
-  const results: [string, KillResult][] = [];
-  const failures: string[] = [];
-  for (const id of ids) {
-    try {
-      results.push([id, await killJob(inputs, settings, session, id)]);
-    } catch (error) {
-      // One job's failure must not hide the kills already sent: they are recorded below.
-      if (ids.length === 1) throw error;
-      failures.push(`${id}: ${(error as Error).message}`);
-    }
+  let ids: string[];
+  if (inputs.jobSelector) {
+    const jobs = await selectJobs(inputs, settings, session);
+    const problem = overLimit(inputs, jobs);
+    if (problem)
+      throw new TerminationError(`${describe(inputs)}: jobSelector ${problem}. Nothing was killed.`);
+    ids = jobs.map((job) => String(job.job_id));
+  } else {
+    ids = inputs.jobExecutionId ? [inputs.jobExecutionId] : (inputs.jobExecutionIds ?? []);
   }
-  const killed = results.filter(([, r]) => r.killed);
-  if (failures.length > 0 && killed.length === 0)
-    throw new TerminationError(`MRS: no job was killed:\n${failures.join("\n")}`);
+  const batch = await killEach(inputs, settings, session, ids);
+  if (ids.length === 1 && batch.errors[0]) throw batch.errors[0];
+  if (batch.failed.length > 0 && batch.killed.length === 0)
+    throw new TerminationError(`${describe(inputs)}: no job was killed; ${failedText(batch)}`);
   const details = {
-    ...jobDetails(
-      inputs,
-      results.map(([id, r]) => jobState(id, r.job)),
-    ),
-    killedJobExecutionIds: killed.map(([id]) => id),
+    ...jobDetails(inputs, batch.jobs),
+    killedJobExecutionIds: batch.killed,
+    failedJobExecutionIds: batch.failed,
   };
   const outcome =
-    killed.length > 0 ? "terminated" : results.length > 0 ? "already-finished" : "nothing-running";
+    batch.killed.length > 0 ? "terminated" : batch.jobs.length > 0 ? "already-finished" : "nothing-running";
   if (inputs.jobSelector)
-    session.reporter.info(
-      `${describe(inputs)}: ${ids.length} matched, killed [${details.killedJobExecutionIds.join(", ")}]`,
-    );
+    session.reporter.info(`${describe(inputs)}: ${ids.length} matched, killed [${batch.killed.join(", ")}]`);
   return {
     outcome,
-    requestId:
-      killed
-        .map(([, r]) => r.requestId)
-        .filter(Boolean)
-        .join(",") || undefined,
+    requestId: batch.requestIds.join(",") || undefined,
     details,
     incomplete:
-      failures.length > 0
-        ? `killed ${killed.length} of ${ids.length} jobs; these failed:\n${failures.join("\n")}`
+      batch.failed.length > 0
+        ? `killed ${batch.killed.length} of ${ids.length} jobs; these failed:\n${batch.failures.join("\n")}`
         : undefined,
   };
 }
 
-/** The jobs to watch: those recorded by create, else the ids in the inputs. */
+/** After an incomplete create: retries, once each, the kills that did not go through; the others are left alone. */
+async function resume(
+  record: MrsJobTerminationOutputs,
+  settings: MrsSettings,
+  session: Session,
+): Promise<ResumeResult> {
+  const retry = record.failedJobExecutionIds ?? [];
+  if (retry.length === 0) return { details: {} };
+  const batch = await killEach(record, settings, session, retry);
+  const retried = new Map(batch.jobs.map((job) => [job.jobExecutionId, job]));
+  const jobs = (record.jobs ?? []).flatMap((job) =>
+    !retry.includes(job.jobExecutionId) ? [job] : (retried.get(job.jobExecutionId) ?? []),
+  );
+  const requestIds = [record.requestId, ...batch.requestIds].filter(Boolean);
+  return {
+    details: {
+      ...jobDetails(record, jobs),
+      killedJobExecutionIds: [...(record.killedJobExecutionIds ?? []), ...batch.killed],
+      failedJobExecutionIds: batch.failed,
+      ...(requestIds.length > 0 ? { requestId: requestIds.join(",") } : {}),
+    },
+    incomplete:
+      batch.failed.length > 0
+        ? `retried ${retry.length} kill(s), killed ${batch.killed.length}; ${failedText(batch)}`
+        : undefined,
+  };
+}
+
+/** The jobs to read: those recorded by create, else the ids in the inputs. */
 function watchedIds(record: MrsJobTerminationOutputs): string[] {
   if (record.jobs) return record.jobs.map((job) => job.jobExecutionId);
   return record.jobExecutionId ? [record.jobExecutionId] : (record.jobExecutionIds ?? []);
@@ -323,31 +428,42 @@ function watchedIds(record: MrsJobTerminationOutputs): string[] {
 /** The job (0176) or its cluster (12000003) no longer exists. */
 const isGone = (error: unknown) => isApiError(error) && ["0176", "12000003"].includes(error.code ?? "");
 
+/**
+ * Reads every recorded job. Stopped means every job whose kill went out is final; a job whose kill
+ * failed is shown as seen (an error reading it keeps what was known) but waited for only once killed.
+ * A job deleted since runs no more: it keeps what was last seen, marked gone; all gone is an error.
+ */
 async function poll(
   record: MrsJobTerminationOutputs,
   settings: MrsSettings,
   session: Session,
 ): Promise<PollResult> {
   const ids = watchedIds(record);
+  const failed = new Set(record.failedJobExecutionIds ?? []);
+  const known = new Map((record.jobs ?? []).map((job) => [job.jobExecutionId, job]));
   const gone: unknown[] = [];
   const jobs = await Promise.all(
     ids.map(async (id): Promise<MrsJobState> => {
       try {
         return jobState(id, await getJob(session, settings, record.clusterId, id));
       } catch (error) {
-        if (!isGone(error)) throw error;
-        // A job deleted since runs no more: keep what was last seen of it.
-        gone.push(error);
-        return { ...record.jobs?.find((job) => job.jobExecutionId === id), jobExecutionId: id, gone: true };
+        if (isGone(error)) {
+          gone.push(error);
+          return { ...known.get(id), jobExecutionId: id, gone: true };
+        }
+        if (failed.has(id)) return known.get(id) ?? { jobExecutionId: id };
+        throw error;
       }
     }),
   );
   if (ids.length > 0 && gone.length === ids.length) throw gone[0];
-  const running = jobs.filter((job) => !job.gone && !isFinal({ job_state: job.jobState }));
+  const watched = jobs.filter((job) => !failed.has(job.jobExecutionId));
+  const running = watched.filter((job) => !job.gone && !isFinal({ job_state: job.jobState }));
+  const notSent = failed.size > 0 ? `; ${failed.size} kill(s) not gone through` : "";
   const summary =
     record.jobExecutionId && jobs[0]
       ? `job ${jobs[0].jobState}${jobs[0].jobResult ? ` (result ${jobs[0].jobResult})` : ""}`
-      : `${running.length} of ${jobs.length} job(s) not final`;
+      : `${running.length} of ${watched.length} job(s) not final${notSent}`;
   return { stopped: running.length === 0, summary, details: jobDetails(record, jobs) };
 }
 
@@ -358,16 +474,24 @@ async function preflight(
   settings: MrsSettings,
   session: Session,
 ): Promise<PreflightResult> {
-  let ids: string[];
   const jobs: [string, JobDetail][] = [];
-  try {
-    ids = await targetIds(inputs, settings, session);
-    for (const id of ids) jobs.push([id, await getJob(session, settings, inputs.clusterId, id)]);
-  } catch (error) {
-    let property = isApiError(error) && error.code ? missingCodes[error.code] : undefined;
-    if (property === "jobExecutionId" && inputs.jobExecutionIds) property = `jobExecutionIds[${jobs.length}]`;
-    if (property) return { found: false, property, reason: `does not exist: ${(error as Error).message}` };
-    throw error;
+  if (inputs.jobSelector) {
+    // The listing already shows each job: no read per job.
+    const listed = await selectJobs(inputs, settings, session);
+    const problem = overLimit(inputs, listed);
+    if (problem) return { found: false, property: "jobSelector", reason: problem };
+    jobs.push(...listed.map((job): [string, JobDetail] => [String(job.job_id), job]));
+  } else {
+    const ids = inputs.jobExecutionId ? [inputs.jobExecutionId] : (inputs.jobExecutionIds ?? []);
+    try {
+      for (const id of ids) jobs.push([id, await getJob(session, settings, inputs.clusterId, id)]);
+    } catch (error) {
+      let property = isApiError(error) && error.code ? missingCodes[error.code] : undefined;
+      if (property === "jobExecutionId" && inputs.jobExecutionIds)
+        property = `jobExecutionIds[${jobs.length}]`;
+      if (property) return { found: false, property, reason: `does not exist: ${(error as Error).message}` };
+      throw error;
+    }
   }
   const lines = jobs.map(([id, job]) => {
     const name = job.job_name ? `${job.job_name} (${id})` : id;
@@ -376,7 +500,7 @@ async function preflight(
     const since = started > 0 ? ` for ${formatDuration(session.now() - started)}` : "";
     return `MRS job ${name} ${job.job_state}${since}: will be killed`;
   });
-  if (inputs.jobSelector) lines.unshift(`${describe(inputs)}: ${ids.length} job(s) match now`);
+  if (inputs.jobSelector) lines.unshift(`${describe(inputs)}: ${jobs.length} job(s) match now`);
   if (lines.length === 0) lines.push(`${describe(inputs)}: no job: nothing to do`);
   return { found: true, message: lines.join("\n") };
 }
@@ -390,6 +514,7 @@ export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings> = {
   idPrefix: (inputs) =>
     `mrs/${inputs.clusterId}/${inputs.jobExecutionId ?? (inputs.jobExecutionIds ? "batch" : "selector")}`,
   terminate,
+  resume,
   poll,
   preflight,
   isGone,
@@ -404,6 +529,8 @@ export interface MrsJobTerminationArgs extends TerminationArgs {
   jobExecutionId?: pulumi.Input<string>;
   jobExecutionIds?: pulumi.Input<pulumi.Input<string>[]>;
   jobSelector?: pulumi.Input<MrsJobSelector>;
+  /** The most jobs jobSelector may match (1..1000, default 10); more fails before anything is killed. */
+  maxJobs?: pulumi.Input<number>;
   projectId?: pulumi.Input<string>;
   region?: pulumi.Input<string>;
   endpoint?: pulumi.Input<string>;
@@ -417,9 +544,17 @@ export class MrsJobTermination extends TerminationResource {
   declare readonly jobResult: pulumi.Output<string | undefined>;
   declare readonly jobs: pulumi.Output<MrsJobState[]>;
   declare readonly killedJobExecutionIds: pulumi.Output<string[]>;
+  declare readonly failedJobExecutionIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: MrsJobTerminationArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = ["jobName", "jobState", "jobResult", "jobs", "killedJobExecutionIds"];
+    const outputs = [
+      "jobName",
+      "jobState",
+      "jobResult",
+      "jobs",
+      "killedJobExecutionIds",
+      "failedJobExecutionIds",
+    ];
     super("mrsJobTermination", "MrsJobTermination", name, args, outputs, opts);
   }
 }

@@ -7,7 +7,7 @@ import { describeSetting, resolveSetting, type SettingSpec, type SettingsContext
 import { ApiError, ConfigurationError, TerminationError } from "../errors";
 import { displayUrl, type HttpResponse } from "../http";
 import type { Session } from "../lifecycle";
-import { signRequest, type AkSkCredentials } from "../signing/sdkHmacSha256";
+import { rfc3986Encode, signRequest, type AkSkCredentials } from "../signing/sdkHmacSha256";
 import { checkEndpoint, checkPathId, isUnknown, pathSegment, type CheckFailure } from "../validation";
 
 export const finalJobStates = ["FINISHED", "FAILED", "KILLED"];
@@ -253,48 +253,90 @@ export async function getJob(
 }
 
 export interface JobFilter {
-  /** Exact job name, filtered by the service. */
+  /** Exact job name. The service's filter may match more (by substring): matched here again. */
   jobName?: string;
-  /** Default: every state. Filtered here, since the service takes one state at a time. */
+  /** Asked of the service one state at a time; default: every state, in one listing. */
   jobStates?: string[];
   user?: string;
   queue?: string;
 }
 
 const pageSize = 100;
-/** A runaway listing stops here rather than paging forever. */
-const maxPages = 100;
+/** Per listing: a listing this long fails rather than being used cut short. */
+export const maxListPages = 100;
 
-/** Every job of the cluster matching the filter, through the list API's pages (offset counts pages from 1). */
+/** A query string as Huawei's SDK sends it: RFC 3986 percent-encoding, a space as `%20`, never `+`. */
+export function queryString(params: Record<string, string | undefined>): string {
+  return Object.entries(params)
+    .flatMap(([key, value]) => (value === undefined ? [] : [`${rfc3986Encode(key)}=${rfc3986Encode(value)}`]))
+    .join("&");
+}
+
+/**
+ * Every job of the cluster matching the filter exactly. One listing per wanted state, so that a
+ * long history in other states cannot crowd the wanted jobs out of the page cap.
+ */
 export async function listJobs(
   session: Session,
   settings: MrsSettings,
   clusterId: string,
   filter: JobFilter,
 ): Promise<JobDetail[]> {
-  const jobs: JobDetail[] = [];
-  for (let page = 1; page <= maxPages; page++) {
-    const url = jobsUrl(settings, clusterId);
-    if (filter.jobName) url.searchParams.set("job_name", filter.jobName);
-    url.searchParams.set("limit", String(pageSize));
-    url.searchParams.set("offset", String(page));
-    const operation = `list the job-executions of cluster ${clusterId} (page ${page})`;
-    const response = await send(session, settings, operation, "GET", url);
-    if (response.status >= 300 || errorCode(response.data)) throw apiError(operation, "GET", url, response);
-    const body = response.data as { total_record?: number; job_list?: JobDetail[] } | undefined;
-    if (!Array.isArray(body?.job_list)) {
-      throw new TerminationError(
-        `MRS: ${operation}: the answer has no job_list (HTTP ${response.status} from GET ${displayUrl(url)})`,
-      );
-    }
-    jobs.push(...body.job_list);
-    if (body.job_list.length < pageSize || jobs.length >= (body.total_record ?? 0)) break;
-  }
-  return jobs.filter(
-    (job) =>
+  const states = filter.jobStates ?? [undefined];
+  const listings = await Promise.all(
+    states.map((state) => listAll(session, settings, clusterId, filter.jobName, state)),
+  );
+  const seen = new Set<string>();
+  return listings.flat().filter((job) => {
+    // A job submitted while paging shifts the pages: the same job may come twice.
+    if (seen.has(job.job_id)) return false;
+    seen.add(job.job_id);
+    return (
+      (filter.jobName === undefined || job.job_name === filter.jobName) &&
       (!filter.jobStates || filter.jobStates.includes(String(job.job_state))) &&
       (filter.user === undefined || job.user === filter.user) &&
-      (filter.queue === undefined || job.queue === filter.queue),
+      (filter.queue === undefined || job.queue === filter.queue)
+    );
+  });
+}
+
+type ListedJob = JobDetail & { job_id: string };
+const isListedJob = (job: unknown): job is ListedJob => typeof (job as JobDetail | null)?.job_id === "string";
+
+/** One listing to its end (offset counts pages from 1): a short page ends it, `total_record` is not relied on. */
+async function listAll(
+  session: Session,
+  settings: MrsSettings,
+  clusterId: string,
+  jobName: string | undefined,
+  jobState: string | undefined,
+): Promise<ListedJob[]> {
+  const what = `the job-executions of cluster ${clusterId}${jobState ? ` in state ${jobState}` : ""}`;
+  const jobs: ListedJob[] = [];
+  for (let page = 1; page <= maxListPages; page++) {
+    const url = jobsUrl(settings, clusterId);
+    url.search = queryString({
+      job_name: jobName,
+      job_state: jobState,
+      limit: String(pageSize),
+      offset: String(page),
+    });
+    const operation = `list ${what} (page ${page})`;
+    const response = await send(session, settings, operation, "GET", url);
+    if (response.status >= 300 || errorCode(response.data)) throw apiError(operation, "GET", url, response);
+    const list = (response.data as { job_list?: unknown } | undefined)?.job_list;
+    if (!Array.isArray(list) || !list.every(isListedJob)) {
+      const problem = Array.isArray(list) ? "a job without a job_id" : "no job_list";
+      throw new TerminationError(
+        `MRS: ${operation}: the answer has ${problem} (HTTP ${response.status} from GET ${displayUrl(url)})`,
+      );
+    }
+    jobs.push(...list);
+    if (list.length < pageSize) return jobs;
+  }
+  throw new TerminationError(
+    `MRS: listing ${what} reached the cap of ${maxListPages} pages of ${pageSize} jobs without reaching its end; ` +
+      `nothing is selected from a partial listing. Narrow the selection (jobName, jobStates).`,
   );
 }
 

@@ -41,7 +41,7 @@ describe("emulator: MRS authentication", () => {
   const listCall = {
     method: "GET" as const,
     path: jobsPath,
-    query: "job_name=nightly-etl&limit=10",
+    query: "job_name=nightly-etl-2&limit=10",
     now: NOW,
   };
   const killCall = {

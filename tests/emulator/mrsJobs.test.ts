@@ -178,13 +178,42 @@ describe("emulator: MRS job executions", () => {
       expect(ids(await list("limit=100&offset=2"))).to.deep.equal([]);
     });
 
-    it("filters by exact job_name, job_state, user and queue", async () => {
-      expect(ids(await list("job_name=etl"))).to.deep.equal(["job-01"]);
-      expect((await list("job_name=et")).total_record).to.equal(0);
+    it("filters job_name by substring, ignoring case (fuzzy, as Huawei list filters often are)", async () => {
+      expect((await list("job_name=etl")).total_record).to.equal(12);
+      expect((await list("job_name=ET")).total_record).to.equal(12);
+      expect(ids(await list("job_name=etl-1"))).to.deep.equal(["job-12", "job-11", "job-10"]);
+      expect((await list("job_name=nightly")).total_record).to.equal(0);
+    });
+
+    it("filters by exact job_state, user and queue", async () => {
       expect((await list("job_state=RUNNING")).total_record).to.equal(6);
       expect((await list("user=bob&queue=q2")).total_record).to.equal(6);
       expect((await list("user=bob&job_state=RUNNING")).total_record).to.equal(0);
       expect((await list("job_name=etl-3&user=etl&limit=1")).job_list).to.have.length(1);
+    });
+
+    it("omits total_record when seeded with mrsListOmitsTotalRecord", async () => {
+      const seed = testSeed();
+      const projects = { [projectId]: { clusters: { [clusterId]: { jobs: manyJobs } } } };
+      emulator.seed({ ...seed, huawei: { ...seed.huawei, projects }, mrsListOmitsTotalRecord: true });
+      const page = await list("limit=5");
+      expect(page).to.not.have.property("total_record");
+      expect(ids(page)).to.have.length(5);
+    });
+
+    it("seeds a large finished history cheaply, older than the seeded jobs", async () => {
+      const seed = testSeed();
+      const cluster = { jobs: manyJobs, finishedHistory: 10_050 };
+      emulator.seed({
+        ...seed,
+        huawei: { ...seed.huawei, projects: { [projectId]: { clusters: { [clusterId]: cluster } } } },
+      });
+      expect((await list("limit=1")).total_record).to.equal(10_062);
+      expect((await list("job_state=RUNNING")).total_record).to.equal(6);
+      const last = await list("limit=100&offset=101");
+      expect(last.job_list).to.have.length(62);
+      expect(last.job_list.every((job) => job.job_state === "FINISHED")).to.equal(true);
+      expect(ids(await list("limit=100&offset=1"))[0]).to.equal("job-12");
     });
 
     it("sees a kill in the list's job_state filter", async () => {

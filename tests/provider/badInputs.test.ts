@@ -48,6 +48,11 @@ const cases: ["mrs" | "nodeman", Record<string, unknown>, string][] = [
   ["mrs", { ...mrs, whenAlreadyFinished: "sucess" }, "whenAlreadyFinished"],
   ["mrs", { ...mrs, whenAlreadyFinished: "Succeed" }, "whenAlreadyFinished"],
   ["mrs", { ...mrs, triggers: "now" }, "triggers"],
+  ["mrs", { ...mrs, maxJobs: 0 }, "maxJobs"],
+  ["mrs", { ...mrs, maxJobs: -1 }, "maxJobs"],
+  ["mrs", { ...mrs, maxJobs: 1.5 }, "maxJobs"],
+  ["mrs", { ...mrs, maxJobs: 1001 }, "maxJobs"],
+  ["mrs", { ...mrs, maxJobs: "10" }, "maxJobs"],
   ["mrs", { ...mrs, jobId: "job-running" }, "jobId"],
   ["mrs", { ...mrs, secretKey: "inline" }, "secretKey"],
   // NodeMan

@@ -3,7 +3,8 @@ import { startEmulator, type Emulator } from "../../emulator";
 import type { SeedJob } from "../../emulator/seed";
 import { TerminationIncompleteError } from "../../provider";
 import { mrsTarget } from "../../provider/targets/mrs";
-import { baseSeed, clusterId, huaweiConfig, projectId, testProvider } from "../helpers/fixtures";
+import { UNKNOWN } from "../../provider/validation";
+import { baseSeed, caught, clusterId, huaweiConfig, projectId, testProvider } from "../helpers/fixtures";
 
 function seedWith(jobs: SeedJob[]) {
   const seed = baseSeed();
@@ -67,7 +68,7 @@ describe("MrsJobTermination batches and selectors", () => {
     expect(outs.killedJobExecutionIds).to.deep.equal(["a"]);
   });
 
-  it("pages through the list API", async () => {
+  it("pages through the list API, one listing per wanted state", async () => {
     const many = Array.from({ length: 130 }, (_, i) => etl(`etl-${i}`, "RUNNING"));
     emulator = await startEmulator({ seed: seedWith(many) });
     const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
@@ -75,12 +76,141 @@ describe("MrsJobTermination batches and selectors", () => {
       clusterId,
       jobSelector: { jobName: "etl" },
       waitForTermination: false,
+      maxJobs: 200,
     });
     expect(outs.killedJobExecutionIds).to.have.length(130);
-    const pages = emulator
-      .requests({ route: "mrs.list_jobs" })
-      .map((r) => new URLSearchParams(r.query).get("offset"));
-    expect(pages).to.deep.equal(["1", "2"]);
+    const pages = (state: string) =>
+      emulator
+        .requests({ route: "mrs.list_jobs" })
+        .map((r) => new URLSearchParams(r.query))
+        .filter((q) => q.get("job_state") === state)
+        .map((q) => q.get("offset"));
+    expect(pages("RUNNING")).to.deep.equal(["1", "2"]);
+    for (const state of ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED"])
+      expect(pages(state)).to.deep.equal(["1"]);
+    expect(pages("FINISHED")).to.deep.equal([]);
+  });
+
+  describe("exact matching over a fuzzy list filter", () => {
+    const jobs = () =>
+      seedWith([
+        etl("etl-only", "RUNNING"),
+        etl("backfill", "RUNNING", { job_name: "etl-backfill" }),
+        etl("upper", "RUNNING", { job_name: "ETL" }),
+        etl("bob", "RUNNING", { job_name: "etl", user: "alice-2" }),
+        etl("q", "RUNNING", { job_name: "etl", queue: "default-2" }),
+      ]);
+
+    it('jobSelector {jobName: "etl"} kills only "etl", never nightly-etl or etl-backfill', async () => {
+      emulator = await startEmulator({ seed: jobs() });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const { outs } = await provider.create({ clusterId, jobSelector: { jobName: "etl", user: "alice" } });
+      expect(outs.killedJobExecutionIds).to.deep.equal(["etl-only", "q"]);
+      expect(killedIds().sort()).to.deep.equal(["etl-only", "q"]);
+      const byName = await provider.create({ clusterId, jobSelector: { jobName: "etl-backfill" } });
+      expect(byName.outs.killedJobExecutionIds).to.deep.equal(["backfill"]);
+    });
+
+    it("user and queue match exactly too", async () => {
+      emulator = await startEmulator({ seed: jobs() });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const { outs } = await provider.create({ clusterId, jobSelector: { user: "alice", queue: "default" } });
+      expect([...outs.killedJobExecutionIds].sort()).to.deep.equal(["backfill", "etl-only", "upper"]);
+    });
+
+    it("the preview names only the exact matches", async () => {
+      emulator = await startEmulator({ seed: jobs() });
+      const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const result = await provider.check(
+        {},
+        { clusterId, jobSelector: { jobName: "etl", queue: "default" } },
+      );
+      expect(result.failures).to.deep.equal([]);
+      const text = lines.join("\n");
+      expect(text).to.match(/2 job\(s\) match now/);
+      expect(text).to.include("(etl-only)").and.include("(bob)");
+      expect(text).to.not.match(/nightly-etl|etl-backfill|\(upper\)|\(q\)/);
+      expect(killedIds()).to.deep.equal([]);
+    });
+  });
+
+  describe("maxJobs", () => {
+    const twelve = () => seedWith(Array.from({ length: 12 }, (_, i) => etl(`etl-${i}`, "RUNNING")));
+    const selector = { clusterId, jobSelector: { jobName: "etl" } };
+
+    it("12 matches with the default maxJobs fail the preview on jobSelector, naming 12 and maxJobs", async () => {
+      emulator = await startEmulator({ seed: twelve() });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const failures = (await provider.check({}, selector)).failures ?? [];
+      expect(failures.map((f) => f.property)).to.deep.equal(["jobSelector"]);
+      expect(failures[0].reason)
+        .to.match(/\b12\b/)
+        .and.match(/maxJobs \(10\)/);
+      expect(emulator.requests({ route: "mrs.kill" })).to.deep.equal([]);
+    });
+
+    it("12 matches with the default maxJobs fail create, killing nothing", async () => {
+      emulator = await startEmulator({ seed: twelve() });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const error = await caught(provider.create(selector));
+      expect(error).to.not.be.instanceOf(TerminationIncompleteError);
+      expect(error.message)
+        .to.match(/matches 12 jobs/)
+        .and.match(/maxJobs \(10\)/)
+        .and.match(/nothing was killed/i);
+      expect(emulator.requests({ route: "mrs.kill" })).to.deep.equal([]);
+      expect(emulator.requests({ route: "mrs.get_job" })).to.deep.equal([]);
+    });
+
+    it("raising maxJobs lets it through; exactly maxJobs passes, maxJobs + 1 does not", async () => {
+      emulator = await startEmulator({ seed: twelve() });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      expect((await provider.check({}, { ...selector, maxJobs: 11 })).failures?.[0]?.property).to.equal(
+        "jobSelector",
+      );
+      expect((await provider.check({}, { ...selector, maxJobs: 12 })).failures).to.deep.equal([]);
+      await caught(provider.create({ ...selector, maxJobs: 11 }));
+      expect(killedIds()).to.deep.equal([]);
+      const { outs } = await provider.create({ ...selector, maxJobs: 12 });
+      expect(outs.killedJobExecutionIds).to.have.length(12);
+      expect(outs.maxJobs).to.equal(12);
+    });
+
+    it("zero matches pass any maxJobs", async () => {
+      emulator = await startEmulator({ seed: baseSeed() });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      expect(
+        (await provider.check({}, { clusterId, jobSelector: { jobName: "x" }, maxJobs: 1 })).failures,
+      ).to.deep.equal([]);
+      const { outs } = await provider.create({ clusterId, jobSelector: { jobName: "x" }, maxJobs: 1 });
+      expect(outs.outcome).to.equal("nothing-running");
+    });
+
+    it("does not limit an explicit jobExecutionIds list", async () => {
+      emulator = await startEmulator({ seed: twelve() });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const ids = Array.from({ length: 12 }, (_, i) => `etl-${i}`);
+      expect(
+        (await provider.check({}, { clusterId, jobExecutionIds: ids, maxJobs: 1 })).failures,
+      ).to.deep.equal([]);
+      const { outs } = await provider.create({ clusterId, jobExecutionIds: ids, maxJobs: 1 });
+      expect(outs.killedJobExecutionIds).to.have.length(12);
+    });
+
+    it("an unknown maxJobs during preview does not fail the preview; create checks the real value", async () => {
+      emulator = await startEmulator({ seed: twelve() });
+      const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      expect((await provider.check({}, { ...selector, maxJobs: UNKNOWN })).failures).to.deep.equal([]);
+      expect(lines.join("\n")).to.match(/12 job\(s\) match now/);
+    });
+
+    it("a change of maxJobs updates in place", async () => {
+      emulator = await startEmulator({ seed: baseSeed() });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const diff = await provider.diff("id", { ...selector, maxJobs: 10 }, { ...selector, maxJobs: 20 });
+      expect(diff).to.include({ changes: true });
+      expect(diff.replaces).to.deep.equal([]);
+    });
   });
 
   it("a selector that matches nothing kills nothing", async () => {

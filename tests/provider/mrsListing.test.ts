@@ -1,0 +1,161 @@
+/**
+ * The MRS listing behind jobSelector and listMrsJobs: read to the end whatever `total_record` says,
+ * one listing per wanted state, a cap that fails loudly (issue 11.3), and queries on the wire as
+ * Huawei's SDK sends them (issue 10.4).
+ */
+import { expect } from "chai";
+import { startEmulator, type Emulator, type SeedState } from "../../emulator";
+import type { SeedJob } from "../../emulator/seed";
+import { listMrsJobs } from "../../provider";
+import { mrsTarget } from "../../provider/targets/mrs";
+import { baseSeed, caught, clusterId, huaweiConfig, projectId, testProvider } from "../helpers/fixtures";
+
+const job = (id: string, extra: Partial<SeedJob> = {}): SeedJob => ({
+  job_id: id,
+  job_name: "etl",
+  job_state: "RUNNING",
+  job_result: "UNDEFINED",
+  user: "bob",
+  ...extra,
+});
+
+function seedWith(
+  jobs: SeedJob[],
+  cluster: { finishedHistory?: number } = {},
+  extra: Partial<SeedState> = {},
+) {
+  const seed = baseSeed();
+  const target = seed.huawei!.projects![projectId].clusters[clusterId];
+  target.jobs.push(...jobs);
+  Object.assign(target, cluster);
+  return { ...seed, ...extra };
+}
+
+const lookup = (emulator: Emulator, mode: "aksk" | "token" = "aksk") => ({
+  config: { get: (key: string) => huaweiConfig(emulator.url, mode)[key] },
+  env: {},
+  reporter: { info: () => undefined, warn: () => undefined },
+});
+
+describe("MRS listing", () => {
+  let emulator: Emulator;
+  afterEach(async () => {
+    await emulator.close();
+  });
+  const listQueries = () =>
+    emulator.requests({ route: "mrs.list_jobs" }).map((r) => new URLSearchParams(r.query));
+
+  it("reads past the first page when the pages carry no total_record: 150 matches, 150 killed", async () => {
+    const many = Array.from({ length: 150 }, (_, i) => job(`etl-${i}`));
+    emulator = await startEmulator({ seed: seedWith(many, {}, { mrsListOmitsTotalRecord: true }) });
+    const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    const { outs } = await provider.create({
+      clusterId,
+      jobSelector: { jobName: "etl" },
+      maxJobs: 1000,
+      waitForTermination: false,
+    });
+    expect(outs.killedJobExecutionIds).to.have.length(150);
+  });
+
+  it("a page of exactly limit items followed by an empty page ends the listing", async () => {
+    const many = Array.from({ length: 100 }, (_, i) => job(`etl-${i}`));
+    emulator = await startEmulator({ seed: seedWith(many, {}, { mrsListOmitsTotalRecord: true }) });
+    const jobs = await listMrsJobs({ clusterId, jobName: "etl", jobStates: ["RUNNING"] }, lookup(emulator));
+    expect(jobs).to.have.length(100);
+    expect(listQueries().map((q) => q.get("offset"))).to.deep.equal(["1", "2"]);
+  });
+
+  it("finds a running job behind 10,050 finished ones: jobSelector {user} kills it", async () => {
+    emulator = await startEmulator({
+      seed: seedWith([job("alice-job", { user: "alice", submitted_time: 1 })], { finishedHistory: 10_050 }),
+    });
+    const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    expect((await provider.check({}, { clusterId, jobSelector: { user: "alice" } })).failures).to.deep.equal(
+      [],
+    );
+    expect(lines.join("\n")).to.match(/1 job\(s\) match now\nMRS job etl \(alice-job\) RUNNING/);
+    const { outs } = await provider.create({ clusterId, jobSelector: { user: "alice" } });
+    expect(outs.outcome).to.equal("terminated");
+    expect(outs.killedJobExecutionIds).to.deep.equal(["alice-job"]);
+    // Each state asked for on its own: the finished history is never paged.
+    expect(
+      listQueries().every((q) => q.get("job_state") !== null && q.get("job_state") !== "FINISHED"),
+    ).to.equal(true);
+  });
+
+  it("fails naming the cap rather than answering from a partial listing", async () => {
+    emulator = await startEmulator({ seed: seedWith([], { finishedHistory: 10_050 }) });
+    const error = await caught(listMrsJobs({ clusterId, jobStates: ["FINISHED"] }, lookup(emulator)));
+    expect(error.message).to.match(/in state FINISHED reached the cap of 100 pages of 100 jobs/);
+    const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+    const create = await caught(
+      provider.create({ clusterId, jobSelector: { user: "admin", jobStates: ["FINISHED"] }, maxJobs: 1000 }),
+    );
+    expect(create.message)
+      .to.match(/reached the cap/)
+      .and.match(/nothing is selected from a partial listing/);
+    expect(emulator.requests({ route: "mrs.kill" })).to.deep.equal([]);
+  });
+
+  it("listMrsJobs matches jobName exactly over the fuzzy filter", async () => {
+    emulator = await startEmulator({
+      seed: seedWith([
+        job("a"),
+        job("b", { job_name: "nightly-etl-backfill" }),
+        job("c", { job_name: "ETL" }),
+      ]),
+    });
+    const jobs = await listMrsJobs({ clusterId, jobName: "etl" }, lookup(emulator));
+    expect(jobs.map((j) => j.jobExecutionId)).to.deep.equal(["a"]);
+  });
+
+  describe("queries on the wire", () => {
+    const name = "nightly etl+x&y=z/ü 作业 (a)*!'~";
+    const wire = "nightly%20etl%2Bx%26y%3Dz%2F%C3%BC%20%E4%BD%9C%E4%B8%9A%20%28a%29%2A%21%27~";
+    for (const mode of ["aksk", "token"] as const) {
+      it(`percent-encodes a job name as RFC 3986, a space as %20, never + (${mode}), and the signature is accepted`, async () => {
+        emulator = await startEmulator({
+          seed: seedWith([job("weird", { job_name: name }), job("plain", { job_name: "nightly etl" })]),
+        });
+        const jobs = await listMrsJobs({ clusterId, jobName: name }, lookup(emulator, mode));
+        expect(jobs.map((j) => j.jobExecutionId)).to.deep.equal(["weird"]);
+        const requests = emulator.requests({ route: "mrs.list_jobs" });
+        expect(requests).to.have.length(5);
+        for (const request of requests) {
+          expect(request.status).to.equal(200);
+          expect(request.query).to.not.include("+");
+          expect(request.query).to.match(
+            new RegExp(`^job_name=${wire.replace(/[()*+?]/g, "\\$&")}&job_state=[A-Z_]+&limit=100&offset=1$`),
+          );
+        }
+      });
+    }
+
+    it("a selector with a space kills the exact name only, through a signed listing", async () => {
+      emulator = await startEmulator({
+        seed: seedWith([
+          job("spaced", { job_name: "nightly etl" }),
+          job("other", { job_name: "nightly etl 2" }),
+        ]),
+      });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const { outs } = await provider.create({ clusterId, jobSelector: { jobName: "nightly etl" } });
+      expect(outs.killedJobExecutionIds).to.deep.equal(["spaced"]);
+      const queries = emulator.requests({ route: "mrs.list_jobs" }).map((r) => r.query);
+      expect(queries.every((q) => q.startsWith("job_name=nightly%20etl&"))).to.equal(
+        true,
+        queries.join("\n"),
+      );
+    });
+
+    it("check refuses a selector name that cannot be encoded (a lone surrogate), naming it", async () => {
+      emulator = await startEmulator({ seed: baseSeed() });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const failures = (await provider.check({}, { clusterId, jobSelector: { jobName: "etl\ud800" } }))
+        .failures;
+      expect(failures?.map((f) => f.property)).to.deep.equal(["jobSelector.jobName"]);
+      expect(emulator.requests()).to.deep.equal([]);
+    });
+  });
+});
