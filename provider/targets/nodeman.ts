@@ -1,6 +1,6 @@
 /**
  * BlueKing NodeMan: revoke the running tasks of a subscription (`revoke_subscription`,
- * api-notes §1) through the ESB or the API gateway, then watch the targeted instances stop.
+ * docs/apis.md §1) through the ESB or the API gateway, then watch the targeted instances stop.
  * Business errors arrive as HTTP 200 with `result: false`; the gateway refuses with 401 and
  * `X-Bkapi-Error-*` headers.
  */
@@ -299,7 +299,7 @@ interface TaskResultItem {
 export interface SeenInstance {
   instanceId: string;
   status: string;
-  /** The record flips to FAILED at once; the step now running finishes first (api-notes §1). */
+  /** The record flips to FAILED at once; the step now running finishes first (docs/apis.md §1.3). */
   stepRunning: boolean;
 }
 
