@@ -130,20 +130,10 @@ export function parseAuthorizationHeader(value: string): SignatureClaim | undefi
 export function parseSdkDate(value: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  // Date.UTC rolls 31 April over to 1 May; the gateway would refuse it, so do we.
-  const roundTrip = [
-    date.getUTCFullYear(),
-    date.getUTCMonth() + 1,
-    date.getUTCDate(),
-    date.getUTCHours(),
-    date.getUTCMinutes(),
-    date.getUTCSeconds(),
-  ];
-  return roundTrip.every((part, i) => part === [year, month, day, hour, minute, second][i])
-    ? date
-    : undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
+  const date = new Date(iso);
+  // A date that does not read back the same was rolled over (31 April) or is none: refuse it.
+  return !Number.isNaN(date.getTime()) && date.toISOString() === iso ? date : undefined;
 }
 
 /**

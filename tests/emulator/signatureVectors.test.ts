@@ -62,6 +62,13 @@ describe("emulator: SDK-HMAC-SHA256 verifier against the published vectors", () 
     );
   });
 
+  it("refuses an X-Sdk-Date that is no real date, rather than rolling it over", () => {
+    const request = received(vector);
+    const headers = { ...request.headers, "x-sdk-date": "20191131T033655Z" };
+    const failure = huaweiAuthFailure({ ...request, headers }, credentialsOf(vector), signedAt(vector));
+    expect(failure?.message).to.match(/X-Sdk-Date must read YYYYMMDDTHHMMSSZ/);
+  });
+
   const oneByte: [string, (request: ReceivedRequest) => ReceivedRequest][] = [
     ["the path", (r) => ({ ...r, rawPath: r.rawPath.replace("vpcs", "vpcS") })],
     ["the query", (r) => ({ ...r, rawQuery: r.rawQuery.replace("limit=2", "limit=3") })],
