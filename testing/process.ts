@@ -10,7 +10,7 @@ export interface RunOptions {
   /** Copy stdout and stderr to this process's as they arrive. */
   echo?: boolean;
   echoStderr?: boolean;
-  /** SIGTERM after this long; the result then says `timedOut`. */
+  /** SIGTERM after this long (SIGKILL 5 s later); the result then says `timedOut`. */
   timeoutMs?: number;
   input?: string;
 }
@@ -34,6 +34,8 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       env: options.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],
     });
+    // A child that exits without reading its input must not crash this process with EPIPE.
+    child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
     let stdout = "";
     let stderr = "";
@@ -45,6 +47,8 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
         : setTimeout(() => {
             timedOut = true;
             child.kill("SIGTERM");
+            // One that ignores SIGTERM still ends: the deadline holds.
+            setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
           }, options.timeoutMs);
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk;
