@@ -4,12 +4,12 @@
  * dynamic provider that sends that one POST and nothing else. Wall time of the `up`, and peak RSS
  * of the dynamic-provider processes. Also `pulumi stack export` for the state size per resource.
  */
-import { execFile, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
+import { scratchDir, type Installed } from "../testing/pack";
+import { repoRoot, run, runChecked } from "../testing/process";
 import { benchSeed, bluekingConfig, secrets } from "./fixtures";
-import { repo, run, tempDir, type Installed } from "./pack";
 import { median } from "./stats";
 
 export const skipCheckpoints = "PULUMI_SKIP_CHECKPOINTS=true";
@@ -85,39 +85,32 @@ function writeProgram(installed: Installed, name: string, source: string): strin
 }
 
 /** `bash scripts/pulumi-cli.sh` with a 2-minute limit: the last stdout line is the bin dir. */
-function obtainCli(): Promise<{ dir?: string; reason?: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      "bash",
-      [path.join(repo, "scripts", "pulumi-cli.sh")],
-      { cwd: repo, timeout: 120_000, killSignal: "SIGTERM", maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const last = stdout.trim().split("\n").pop() ?? "";
-        if (error) {
-          const why = error.killed
-            ? "scripts/pulumi-cli.sh took longer than 2 minutes"
-            : `scripts/pulumi-cli.sh exited ${error.code}`;
-          resolve({ reason: `${why}: ${stderr.trim().split("\n").pop() ?? ""}` });
-        } else if (last === "") resolve({ reason: "scripts/pulumi-cli.sh printed no directory" });
-        else resolve({ dir: last });
-      },
-    );
-  });
+async function obtainCli(): Promise<{ dir?: string; reason?: string }> {
+  const script = path.join(repoRoot, "scripts", "pulumi-cli.sh");
+  const result = await run("bash", [script], { cwd: repoRoot, timeoutMs: 120_000 });
+  const last = result.stdout.trim().split("\n").pop() ?? "";
+  if (result.code !== 0) {
+    const why = result.timedOut
+      ? "scripts/pulumi-cli.sh took longer than 2 minutes"
+      : `scripts/pulumi-cli.sh exited ${result.code}`;
+    return { reason: `${why}: ${result.stderr.trim().split("\n").pop() ?? ""}` };
+  }
+  return last === "" ? { reason: "scripts/pulumi-cli.sh printed no directory" } : { dir: last };
 }
 
 /** The offline environment of scripts/pulumi-env.sh (sourced for real), Node 22 and the CLI first on PATH. */
-function pulumiEnv(cliDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const scratch = tempDir("pulumi");
-  const dump = run("bash", ["-c", `. "${path.join(repo, "scripts", "pulumi-env.sh")}" && env -0`], repo, {
-    ...process.env,
-    PULUMI_SCRATCH: scratch,
+async function pulumiEnv(cliDir: string, extra: Record<string, string>): Promise<NodeJS.ProcessEnv> {
+  const script = path.join(repoRoot, "scripts", "pulumi-env.sh");
+  const dump = await runChecked("bash", ["-c", `. "${script}" && env -0`], {
+    cwd: repoRoot,
+    env: { ...process.env, PULUMI_SCRATCH: scratchDir("pulumi") },
   });
   const env: NodeJS.ProcessEnv = {};
-  for (const entry of dump.split("\0")) {
+  for (const entry of dump.stdout.split("\0")) {
     const eq = entry.indexOf("=");
     if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
-  const node22 = path.join(repo, "node_modules", ".bin");
+  const node22 = path.join(repoRoot, "node_modules", ".bin");
   return { ...env, ...extra, PATH: [node22, cliDir, env.PATH].join(path.delimiter), NO_COLOR: "1" };
 }
 
@@ -125,19 +118,16 @@ function pulumiEnv(cliDir: string, extra: Record<string, string>): NodeJS.Proces
 function watchProviderRss(): { stop: () => Promise<number> } {
   let peakKb = 0;
   let stopped = false;
-  const poll = () =>
-    new Promise<void>((resolve) => {
-      execFile("ps", ["-eo", "rss=,args="], { maxBuffer: 16 * 1024 * 1024 }, (_error, stdout) => {
-        let kb = 0;
-        for (const line of (stdout ?? "").split("\n")) {
-          // The launcher's `node -e require.resolve('…/dynamic-provider')` lives for a moment: not the provider.
-          if (line.includes("dynamic-provider") && !line.includes("require.resolve"))
-            kb += Number(line.trim().split(/\s+/)[0]) || 0;
-        }
-        peakKb = Math.max(peakKb, kb);
-        resolve();
-      });
-    });
+  const poll = async () => {
+    const { stdout } = await run("ps", ["-eo", "rss=,args="]);
+    let kb = 0;
+    for (const line of stdout.split("\n")) {
+      // The launcher's `node -e require.resolve('…/dynamic-provider')` lives for a moment: not the provider.
+      if (line.includes("dynamic-provider") && !line.includes("require.resolve"))
+        kb += Number(line.trim().split(/\s+/)[0]) || 0;
+    }
+    peakKb = Math.max(peakKb, kb);
+  };
   const loop = (async () => {
     while (!stopped) {
       await poll();
@@ -153,35 +143,9 @@ function watchProviderRss(): { stop: () => Promise<number> } {
   };
 }
 
-function pulumi(
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; output: string; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn("pulumi", [...args, "--non-interactive"], {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
-    const timer = setTimeout(() => child.kill("SIGTERM"), 30 * 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, output, ms: performance.now() - started });
-    });
-  });
-}
-
-async function must(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  const result = await pulumi(args, cwd, env);
-  if (result.code !== 0)
-    throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output.slice(-3000)}`);
-  return result;
+/** `pulumi ARGS --non-interactive`, with at most 30 minutes per command; throws unless it exits 0. */
+function must(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  return runChecked("pulumi", [...args, "--non-interactive"], { cwd, env, timeoutMs: 30 * 60_000 });
 }
 
 function exportedState(program: string, text: string): ExportedState {
@@ -221,7 +185,7 @@ export async function runEngine(options: {
     };
   const emulator = await startEmulator({ seed: benchSeed(Math.max(...options.sizes)) });
   const config = bluekingConfig(emulator.url, "apigw");
-  const env = pulumiEnv(cli.dir, {
+  const env = await pulumiEnv(cli.dir, {
     BK_APP_CODE: config["blueking:appCode"],
     BK_APP_SECRET: config["blueking:appSecret"],
     BK_USERNAME: config["blueking:username"],
@@ -262,7 +226,7 @@ export async function runEngine(options: {
     if (revoked !== n) throw new Error(`${program} N=${n}: ${revoked} revokes took effect, expected ${n}`);
     if (exportState)
       exported.push(
-        exportedState(program, (await must(["stack", "export", "--stack", stack], cwd, runEnv)).output),
+        exportedState(program, (await must(["stack", "export", "--stack", stack], cwd, runEnv)).stdout),
       );
     await must(["stack", "rm", "--yes", "--force", stack], cwd, runEnv);
     return { ms: result.ms, peakMb, requests };

@@ -1,17 +1,15 @@
 /** What every benchmark shares: a seed with enough running targets, and silent providers on plain config. */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { SeedState } from "../emulator/seed";
-import { TerminationProvider, type ProviderOptions, type Target } from "../provider/lifecycle";
-import { baseSeed, clusterId, projectId } from "../tests/helpers/fixtures";
+import type { ProviderOptions, Target, TerminationProvider } from "../provider/lifecycle";
+import { mrsTarget } from "../provider/targets/mrs";
+import { nodemanTarget } from "../provider/targets/nodeman";
+import { configuredProvider as configured } from "../testing/provider";
+import { baseSeed, bluekingConfig, clusterId, huaweiConfig, projectId } from "../testing/seed";
 
-export {
-  accessKey,
-  bluekingConfig,
-  clusterId,
-  huaweiConfig,
-  projectId,
-  secrets,
-} from "../tests/helpers/fixtures";
+export { accessKey, bluekingConfig, clusterId, huaweiConfig, projectId, secrets } from "../testing/seed";
+
+export type TargetName = "MRS" | "NodeMan";
 
 export const jobId = (i: number) => `bench-${i}`;
 export const subscriptionId = (i: number) => 1000 + i;
@@ -32,22 +30,32 @@ export function benchSeed(n: number): SeedState {
   return { ...seed, mrsKillDelayMs: 0, nodemanStepDelayMs: 0 };
 }
 
-export const silentReporter = { info: () => {}, warn: () => {} };
+const silentReporter = { info: () => {}, warn: () => {} };
 
-/** A provider object as the dynamic-provider process holds it, configured with plain stack config. */
-export async function configuredProvider<I extends object, S>(
+/** A provider object as the dynamic-provider process holds it: plain stack config, no output. */
+export function configuredProvider<I extends object, S>(
   target: Target<I, S>,
   config: Record<string, string>,
   options: ProviderOptions = {},
 ): Promise<TerminationProvider<I, S>> {
-  const provider = new TerminationProvider(target, { reporter: silentReporter, env: {}, ...options });
-  const source = {
-    get: (key: string) => config[key],
-    require: (key: string) => {
-      if (config[key] === undefined) throw new Error(`missing ${key}`);
-      return config[key];
-    },
-  };
-  await provider.configure({ config: source } as unknown as dynamic.ConfigureRequest);
-  return provider;
+  return configured(target, config, { reporter: silentReporter, env: {}, ...options });
+}
+
+/**
+ * Termination number i of `target` through one provider object configured for the emulator at
+ * `url` (NodeMan through the API gateway); resolves to what `create` returned.
+ */
+export async function terminations(
+  target: TargetName,
+  url: string,
+  options: { extraConfig?: Record<string, string>; wait?: boolean } = {},
+): Promise<(i: number) => Promise<dynamic.CreateResult>> {
+  const waitForTermination = options.wait ?? false;
+  if (target === "MRS") {
+    const provider = await configuredProvider(mrsTarget, { ...huaweiConfig(url), ...options.extraConfig });
+    return (i) => provider.create({ clusterId, jobExecutionId: jobId(i), waitForTermination });
+  }
+  const config = { ...bluekingConfig(url, "apigw"), ...options.extraConfig };
+  const provider = await configuredProvider(nodemanTarget, config);
+  return (i) => provider.create({ subscriptionId: subscriptionId(i), waitForTermination });
 }

@@ -6,24 +6,20 @@
 import * as http from "node:http";
 import axios from "axios";
 import { startEmulator, type Emulator } from "../emulator";
-import { mrsTarget } from "../provider/targets/mrs";
-import { nodemanTarget } from "../provider/targets/nodeman";
 import { signRequest } from "../provider/signing/sdkHmacSha256";
 import {
   accessKey,
   benchSeed,
-  bluekingConfig,
   clusterId,
-  configuredProvider,
-  huaweiConfig,
   jobId,
   projectId,
   secrets,
   subscriptionId,
+  terminations,
+  type TargetName,
 } from "./fixtures";
 import { abab, inParallel, type Paired } from "./stats";
 
-export type TargetName = "MRS" | "NodeMan";
 /** One termination number i, through the provider or the floor. */
 type Op = (i: number) => Promise<unknown>;
 
@@ -42,22 +38,6 @@ export interface OverheadResult {
   rows: OverheadRow[];
   /** Requests per termination by route, identical for provider and floor (checked). */
   requestsPerTermination: Record<TargetName, Record<string, number>>;
-}
-
-export async function providerOp(
-  target: TargetName,
-  url: string,
-  extraConfig: Record<string, string>,
-): Promise<Op> {
-  if (target === "MRS") {
-    const provider = await configuredProvider(mrsTarget, { ...huaweiConfig(url), ...extraConfig });
-    return (i) => provider.create({ clusterId, jobExecutionId: jobId(i), waitForTermination: false });
-  }
-  const provider = await configuredProvider(nodemanTarget, {
-    ...bluekingConfig(url, "apigw"),
-    ...extraConfig,
-  });
-  return (i) => provider.create({ subscriptionId: subscriptionId(i), waitForTermination: false });
 }
 
 /**
@@ -173,10 +153,12 @@ export async function runOverhead(options: {
   try {
     for (const target of ["MRS", "NodeMan"] as const) {
       const floor = floorOp(target, emulator.url);
-      const provider = await providerOp(target, emulator.url, {});
+      const provider = await terminations(target, emulator.url);
       requestsPerTermination[target] = await checkSameRequests(emulator, target, provider, floor);
       options.log(`${target}: requests per termination ${JSON.stringify(requestsPerTermination[target])}`);
-      const wide = await providerOp(target, emulator.url, { "termination:maxConcurrency": "16" });
+      const wide = await terminations(target, emulator.url, {
+        extraConfig: { "termination:maxConcurrency": "16" },
+      });
       const cases: [Case, Op, number[]][] = [
         [{ target, concurrency: 1 }, provider, options.sizes],
         [{ target, concurrency: 16 }, provider, options.sizes],
@@ -211,7 +193,7 @@ export async function providerLoop(
   const extra: Record<string, string> = c.maxConcurrency
     ? { "termination:maxConcurrency": String(c.maxConcurrency) }
     : {};
-  const op = await providerOp(c.target, emulator.url, extra);
+  const op = await terminations(c.target, emulator.url, { extraConfig: extra });
   return {
     run: async () => {
       emulator.reset();

@@ -5,18 +5,7 @@
  * provider honours Retry-After. Compared with the ideal N × (accepted requests per termination) / 50.
  */
 import { startEmulator } from "../emulator";
-import { mrsTarget } from "../provider/targets/mrs";
-import { nodemanTarget } from "../provider/targets/nodeman";
-import {
-  benchSeed,
-  bluekingConfig,
-  clusterId,
-  configuredProvider,
-  huaweiConfig,
-  jobId,
-  subscriptionId,
-} from "./fixtures";
-import type { TargetName } from "./overhead";
+import { benchSeed, terminations, type TargetName } from "./fixtures";
 import { inParallel } from "./stats";
 
 export const ratePerSecond = 50;
@@ -37,26 +26,6 @@ export interface RateLimitRow {
   effective: number;
 }
 
-/** Termination i with waitForTermination: true, through a provider object with default settings; its outcome. */
-async function outcomeOf(target: TargetName, url: string): Promise<(i: number) => Promise<string>> {
-  if (target === "MRS") {
-    const provider = await configuredProvider(mrsTarget, huaweiConfig(url));
-    return async (i) => {
-      const { outs } = await provider.create({
-        clusterId,
-        jobExecutionId: jobId(i),
-        waitForTermination: true,
-      });
-      return String(outs.outcome);
-    };
-  }
-  const provider = await configuredProvider(nodemanTarget, bluekingConfig(url, "apigw"));
-  return async (i) => {
-    const { outs } = await provider.create({ subscriptionId: subscriptionId(i), waitForTermination: true });
-    return String(outs.outcome);
-  };
-}
-
 export async function runRateLimit(options: {
   n: number;
   parallel: number[];
@@ -68,12 +37,16 @@ export async function runRateLimit(options: {
       const { n } = options;
       const emulator = await startEmulator({ seed: benchSeed(n), rateLimitPerSecond: ratePerSecond });
       try {
-        const create = await outcomeOf(target, emulator.url);
+        // Default settings, waiting for each target to stop.
+        const create = await terminations(target, emulator.url, { wait: true });
         // Start on a fresh one-second window of the emulator's limiter.
         await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
         const started = performance.now();
         const outcomes = await inParallel(n, parallel, (i) =>
-          create(i).catch((e: Error) => `error: ${e.message}`),
+          create(i).then(
+            (result) => String(result.outs?.outcome),
+            (e: Error) => `error: ${e.message}`,
+          ),
         );
         const ms = performance.now() - started;
         const log = emulator.requests();

@@ -1,19 +1,25 @@
 /**
  * `npm run bench [-- --runs N] [--quick] [--profile] [--engine-runs N] [--keep-temp] [--only LIST]`
  * runs the benchmarks (LIST: overhead,ratelimit,state,engine), prints the report, and writes it to
- * BENCHMARKS.md with the chart BENCHMARKS.svg. Not part of the tests. See BENCHMARKS.md for what
- * each benchmark measures.
+ * BENCHMARKS.md. Not part of the tests. README.md (Performance) says what each benchmark measures.
  */
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import {
+  packAndInstall,
+  pulumiVersion,
+  removeScratchDirs,
+  scratchDir,
+  type Installed,
+} from "../testing/pack";
+import { repoRoot, run } from "../testing/process";
 import { runEngine } from "./engine";
 import type { OverheadResult } from "./overhead";
-import { compileWorker, packAndInstall, removeTempDirs, repo, run, type Installed } from "./pack";
 import type { ProfileSummary } from "./profile";
 import type { RateLimitRow } from "./ratelimit";
-import { chart, markdown, overheadGoal, type Machine, type Results } from "./report";
+import { markdown, overheadGoal, type Machine, type Results } from "./report";
 import { runState } from "./state";
 
 const sections = ["overhead", "ratelimit", "state", "engine"] as const;
@@ -43,7 +49,7 @@ function parseArgs(argv: string[]) {
   };
 }
 
-function machine(): Machine {
+async function machine(): Promise<Machine> {
   const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
   const osRelease = (() => {
     try {
@@ -57,23 +63,46 @@ function machine(): Machine {
     cores: os.cpus().length,
     memoryGiB: os.totalmem() / 1024 ** 3,
     node: process.version,
+    pulumi: pulumiVersion(),
     os: `${osRelease ?? os.type()} (${os.type()} ${os.release()}, ${os.arch()})`,
     date: new Date().toISOString(),
     loadStart: os.loadavg(),
     loadEnd: [],
-    code: codeVersion(),
+    code: await codeVersion(),
   };
 }
 
 /** The commit measured, and whether provider/ differs from it: other changes land while a bench runs. */
-function codeVersion(): string {
-  try {
-    const commit = run("git", ["rev-parse", "--short", "HEAD"], repo).trim();
-    const dirty = run("git", ["status", "--porcelain", "--", "provider"], repo).trim() !== "";
-    return `${commit}${dirty ? " with uncommitted changes in provider/" : ""}`;
-  } catch {
-    return "unknown (not a git checkout)";
+async function codeVersion(): Promise<string> {
+  const commit = await run("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot });
+  if (commit.code !== 0) return "unknown (not a git checkout)";
+  const status = await run("git", ["status", "--porcelain", "--", "provider"], { cwd: repoRoot });
+  const dirty = status.stdout.trim() !== "";
+  return `${commit.stdout.trim()}${dirty ? " with uncommitted changes in provider/" : ""}`;
+}
+
+/**
+ * Compiles bench/worker.ts and what it imports to plain JS; returns the path of worker.js. Type
+ * errors (say, in code another change is halfway through) are reported but do not stop the bench:
+ * tsc still emits.
+ */
+async function compileWorker(log: (line: string) => void): Promise<string> {
+  const out = scratchDir("bench-build");
+  const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
+  const options = ["--outDir", out, "--rootDir", repoRoot, "--module", "commonjs", "--target", "ES2022"];
+  const flags = ["--strict", "--esModuleInterop", "--skipLibCheck", "--resolveJsonModule", "--types", "node"];
+  const result = await run(tsc, [path.join(repoRoot, "bench", "worker.ts"), ...options, ...flags], {
+    cwd: repoRoot,
+  });
+  if (result.code !== 0) {
+    const head = result.output.trim().split("\n").slice(0, 5).join("\n");
+    log(`tsc reported type errors (the build is used anyway):\n${head}`);
   }
+  const worker = path.join(out, "bench", "worker.js");
+  if (!existsSync(worker)) throw new Error(`tsc emitted no ${worker}`);
+  // The compiled files resolve axios and @pulumi/pulumi from the repository's node_modules.
+  symlinkSync(path.join(repoRoot, "node_modules"), path.join(out, "node_modules"));
+  return worker;
 }
 
 /** Runs one in-process section in the compiled worker under plain node; its stderr streams through. */
@@ -95,7 +124,7 @@ async function main() {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
   const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`;
-  const m = machine();
+  const m = await machine();
   const log = (line: string) => console.error(`[bench] ${line}`);
   const results: Results = { runs: args.runs, profiles: [], notes: [] };
   /** A failing section is reported in BENCHMARKS.md; the others still run. */
@@ -111,7 +140,7 @@ async function main() {
   };
 
   log("compiling bench/ and provider/ to plain JS");
-  const workerJs = compileWorker(log);
+  const workerJs = await compileWorker(log);
 
   if (args.only.has("overhead")) {
     log(`1. provider overhead, N = ${args.sizes.join(", ")}, ${args.runs} runs each way`);
@@ -144,7 +173,7 @@ async function main() {
 
   let installed: Installed | undefined;
   if (args.only.has("state") || args.only.has("engine")) {
-    installed = await section("npm run build / pack / install", async () => packAndInstall(log));
+    installed = await section("npm run build / pack / install", () => packAndInstall(log));
   }
   if (args.only.has("state")) {
     log("3. state cost");
@@ -158,12 +187,10 @@ async function main() {
 
   m.loadEnd = os.loadavg();
   const report = markdown(results, m, command);
-  writeFileSync(path.join(repo, "BENCHMARKS.md"), report + "\n");
-  const svg = chart(results);
-  if (svg) writeFileSync(path.join(repo, "BENCHMARKS.svg"), svg);
+  writeFileSync(path.join(repoRoot, "BENCHMARKS.md"), report + "\n");
   console.log(report);
-  log(`wrote BENCHMARKS.md${svg ? " and BENCHMARKS.svg" : ""}`);
-  if (!argv.includes("--keep-temp")) removeTempDirs();
+  log("wrote BENCHMARKS.md");
+  if (!argv.includes("--keep-temp")) removeScratchDirs();
 }
 
 main().catch((error: unknown) => {

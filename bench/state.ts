@@ -9,18 +9,9 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
-import { mrsTarget } from "../provider/targets/mrs";
-import { nodemanTarget } from "../provider/targets/nodeman";
-import {
-  benchSeed,
-  bluekingConfig,
-  clusterId,
-  configuredProvider,
-  huaweiConfig,
-  jobId,
-  subscriptionId,
-} from "./fixtures";
-import { repo, run, tempDir, type Installed } from "./pack";
+import { benchSeed, terminations } from "./fixtures";
+import { scratchDir, type Installed } from "../testing/pack";
+import { repoRoot, run } from "../testing/process";
 
 export const deepPathPattern = /node_modules|\/dist\/|\.cjs/g;
 
@@ -112,16 +103,18 @@ const naive = () => {
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
-function runProbe(
+async function runProbe(
   pkg: string,
   pulumiPath: string,
   mode: string,
-): Pick<StateResult, "serialized"> & { registration: StateResult["registration"][number] } {
-  const dir = tempDir("probe");
+): Promise<Pick<StateResult, "serialized"> & { registration: StateResult["registration"][number] }> {
+  const dir = scratchDir("probe");
   const file = path.join(dir, "probe.js");
   writeFileSync(file, probe);
-  const node = process.execPath;
-  const lines = run(node, [file, pkg, pulumiPath, mode], dir).trim().split("\n");
+  const result = await run(process.execPath, [file, pkg, pulumiPath, mode], { cwd: dir });
+  if (result.code !== 0)
+    throw new Error(result.stderr.trim().split("\n")[0] || `probe exited ${result.code}`);
+  const lines = result.stdout.trim().split("\n");
   return JSON.parse(lines[lines.length - 1]);
 }
 
@@ -129,27 +122,19 @@ function runProbe(
 async function outputSizes(): Promise<StateResult["outputs"]> {
   const emulator = await startEmulator({ seed: benchSeed(4) });
   try {
-    const mrs = await configuredProvider(mrsTarget, huaweiConfig(emulator.url));
-    const nodeman = await configuredProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
     const out: StateResult["outputs"] = [];
     for (const wait of [false, true]) {
-      const m = await mrs.create({
-        clusterId,
-        jobExecutionId: jobId(wait ? 1 : 0),
-        waitForTermination: wait,
-      });
-      const b = await nodeman.create({
-        subscriptionId: subscriptionId(wait ? 1 : 0),
-        waitForTermination: wait,
-      });
-      out.push({
-        label: `MrsJobTermination outputs (waitForTermination: ${wait})`,
-        bytes: JSON.stringify(m.outs).length,
-      });
-      out.push({
-        label: `NodemanTaskTermination outputs (waitForTermination: ${wait})`,
-        bytes: JSON.stringify(b.outs).length,
-      });
+      for (const [target, type] of [
+        ["MRS", "MrsJobTermination"],
+        ["NodeMan", "NodemanTaskTermination"],
+      ] as const) {
+        const create = await terminations(target, emulator.url, { wait });
+        const { outs } = await create(wait ? 1 : 0);
+        out.push({
+          label: `${type} outputs (waitForTermination: ${wait})`,
+          bytes: JSON.stringify(outs).length,
+        });
+      }
     }
     return out;
   } finally {
@@ -165,7 +150,7 @@ export async function runState(
   const registration: StateResult["registration"] = [];
   const probes: [string, string, string][] = [
     // This checkout's build (dist/, made by packAndInstall's `npm run build`), not under node_modules.
-    ["dev checkout", path.join(repo, "dist"), path.join(repo, "node_modules", "@pulumi", "pulumi")],
+    ["dev checkout", path.join(repoRoot, "dist"), path.join(repoRoot, "node_modules", "@pulumi", "pulumi")],
   ];
   if (installed) {
     const modules = path.join(installed.dir, "node_modules");
@@ -174,14 +159,11 @@ export async function runState(
   }
   for (const [mode, pkg, pulumi] of probes) {
     try {
-      const result = runProbe(pkg, pulumi, mode);
+      const result = await runProbe(pkg, pulumi, mode);
       serialized.push(...result.serialized);
       registration.push(result.registration);
     } catch (error) {
-      const message = String((error as { stderr?: string }).stderr || error)
-        .trim()
-        .split("\n")[0];
-      serialized.push({ label: `${mode}: probe`, error: message.slice(0, 240) });
+      serialized.push({ label: `${mode}: probe`, error: (error as Error).message.slice(0, 240) });
     }
   }
   for (const s of serialized)

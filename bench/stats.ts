@@ -55,7 +55,7 @@ export async function abab(
   };
 }
 
-export { inParallel } from "../tests/helpers/fixtures";
+export { inParallel } from "../testing/parallel";
 
 export const fmt = {
   ms: (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms >= 100 ? 0 : 1)} ms`),

@@ -5,7 +5,7 @@
 import type { FaultSpec, RandomFaultSpec } from "./faults";
 import { FaultSpecError } from "./faults";
 import { jsonReply, type ReceivedRequest, type Reply } from "./http";
-import type { Emulator } from "./index";
+import type { Emulator } from "./types";
 import type { RequestFilter } from "./requestLog";
 import { isRouteName, ROUTE_NAMES } from "./routes";
 import { SeedError, type SeedState } from "./seed";

@@ -1,14 +1,11 @@
 /**
  * Huawei Cloud API gateway authentication, checked for real: an IAM token, or an SDK-HMAC-SHA256
- * signature recomputed with our own signer over the request exactly as received (raw path, raw
- * query, the headers it claims to sign, raw body).
+ * signature recomputed over the request exactly as received (raw path, raw query, the headers it
+ * claims to sign, raw body). The verifier below is the emulator's own, written from the published
+ * algorithm (docs/apis.md §2.4) and not from the provider's signer, so that a bug in that signer
+ * fails the emulator's tests instead of confirming itself.
  */
-import {
-  computeSignature,
-  parseAuthorizationHeader,
-  parseSdkDate,
-  type AkSkCredentials,
-} from "../provider/signing/sdkHmacSha256";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { ReceivedRequest } from "./http";
 import type { EmulatorState } from "./seed";
 
@@ -45,7 +42,7 @@ function tokenFailure(token: string, credentials: EmulatorState["huawei"]): Huaw
 function signatureFailure(
   request: ReceivedRequest,
   authorization: string,
-  akSk: AkSkCredentials[],
+  akSk: EmulatorState["huawei"]["akSk"],
   now: Date,
 ): HuaweiAuthFailure | undefined {
   const parsed = parseAuthorizationHeader(authorization);
@@ -68,21 +65,12 @@ function signatureFailure(
   }
   let expected: string;
   try {
-    expected = computeSignature(
-      {
-        method: request.method,
-        path: request.rawPath,
-        query: request.rawQuery,
-        headers: signedHeaders,
-        body: request.body,
-      },
-      credential.secretKey,
-    );
+    expected = expectedSignature(request, signedHeaders, credential.secretKey);
   } catch {
     // decodeURIComponent refuses malformed %-escapes: such a request cannot have been signed correctly.
     return incorrect("the path or query is not validly percent-encoded");
   }
-  if (expected !== parsed.signature) return incorrect("the signature does not match");
+  if (!sameHex(expected, parsed.signature)) return incorrect("the signature does not match");
   if (
     credential.securityToken !== undefined &&
     request.headers["x-security-token"] !== credential.securityToken
@@ -104,4 +92,117 @@ function sdkDateProblem(value: string | undefined, now: Date): string | undefine
 
 function incorrect(detail: string): HuaweiAuthFailure {
   return { code: "APIGW.0301", message: `Incorrect IAM authentication information: ${detail}` };
+}
+
+// ---- The verifier: the emulator's own reading of the algorithm ----
+
+const SCHEME = "SDK-HMAC-SHA256";
+
+export interface SignatureClaim {
+  accessKey: string;
+  /** As the client listed them. */
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex`; undefined for anything else. */
+export function parseAuthorizationHeader(value: string): SignatureClaim | undefined {
+  const trimmed = value.trim();
+  const space = trimmed.search(/\s/);
+  if (space < 0 || trimmed.slice(0, space) !== SCHEME) return undefined;
+  const fields = new Map<string, string>();
+  for (const part of trimmed.slice(space).split(",")) {
+    const equals = part.indexOf("=");
+    const key = part.slice(0, Math.max(equals, 0)).trim();
+    const fieldValue = part.slice(equals + 1).trim();
+    if (equals < 0 || fields.has(key) || fieldValue === "" || /\s/.test(fieldValue)) return undefined;
+    fields.set(key, fieldValue);
+  }
+  const accessKey = fields.get("Access");
+  const signedHeaders = fields.get("SignedHeaders");
+  const signature = fields.get("Signature");
+  if (fields.size !== 3 || !accessKey || !signedHeaders || !signature) return undefined;
+  if (!/^[0-9a-f]+$/.test(signature)) return undefined;
+  return { accessKey, signedHeaders: signedHeaders.split(";"), signature };
+}
+
+/** `YYYYMMDDTHHMMSSZ` (UTC); undefined when malformed or not a real date and time. */
+export function parseSdkDate(value: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (m === null) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
+  const date = new Date(iso);
+  // A date that does not read back the same was rolled over (31 April) or is none: refuse it.
+  return !Number.isNaN(date.getTime()) && date.toISOString() === iso ? date : undefined;
+}
+
+/**
+ * hex(HMAC-SHA256(SK, "SDK-HMAC-SHA256\n" + X-Sdk-Date + "\n" + hex(SHA-256(canonical request)))).
+ * `signedHeaders` maps each lower-case signed name to its value as received.
+ */
+export function expectedSignature(
+  request: Pick<ReceivedRequest, "method" | "rawPath" | "rawQuery" | "body">,
+  signedHeaders: Record<string, string>,
+  secretKey: string,
+): string {
+  const names = Object.keys(signedHeaders).sort();
+  const canonical = [
+    request.method.toUpperCase(),
+    canonicalPath(request.rawPath),
+    canonicalQueryString(request.rawQuery),
+    names.map((name) => `${name}:${signedHeaders[name].trim()}\n`).join(""),
+    names.join(";"),
+    hexSha256(request.body),
+  ].join("\n");
+  const toSign = [SCHEME, signedHeaders["x-sdk-date"] ?? "", hexSha256(canonical)].join("\n");
+  return createHmac("sha256", secretKey).update(toSign).digest("hex");
+}
+
+function hexSha256(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Every segment decoded and re-encoded; signed with a trailing `/` whether or not it was sent. */
+function canonicalPath(rawPath: string): string {
+  const encoded = rawPath
+    .split("/")
+    .map((segment) => percentEncode(decodeURIComponent(segment)))
+    .join("/");
+  return encoded.endsWith("/") ? encoded : `${encoded}/`;
+}
+
+/** Pairs decoded (`+` is a space, as Go's and Python's query parsers read it), re-encoded, sorted. */
+function canonicalQueryString(rawQuery: string): string {
+  const decode = (text: string) => decodeURIComponent(text.replace(/\+/g, " "));
+  const pairs = rawQuery
+    .split("&")
+    .filter((pair) => pair !== "")
+    .map((pair) => {
+      const [key, ...rest] = pair.split("=");
+      return [percentEncode(decode(key)), percentEncode(decode(rest.join("=")))];
+    });
+  const byKeyThenValue = (a: string[], b: string[]) =>
+    a[0] === b[0] ? compare(a[1], b[1]) : compare(a[0], b[0]);
+  return pairs
+    .sort(byKeyThenValue)
+    .map(([key, value]) => `${key}=${value}`)
+    .join("&");
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** RFC 3986: the unreserved characters stay, every other UTF-8 byte becomes `%XX`. */
+function percentEncode(text: string): string {
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    const char = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-_.~]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+function sameHex(expected: string, claimed: string): boolean {
+  return expected.length === claimed.length && timingSafeEqual(Buffer.from(expected), Buffer.from(claimed));
 }

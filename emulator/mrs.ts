@@ -1,5 +1,5 @@
 /**
- * Huawei Cloud MRS v2 job executions (api-notes §2): kill, get and list, each authenticated for
+ * Huawei Cloud MRS v2 job executions (docs/apis.md §2): kill, get and list, each authenticated for
  * real by huaweiAuth.ts.
  *
  * Documented choices (the notes do not settle them):

@@ -1,5 +1,5 @@
 /**
- * BlueKing NodeMan subscription API (api-notes §1): routes, authentication for both ways in, and
+ * BlueKing NodeMan subscription API (docs/apis.md §1): routes, authentication for both ways in, and
  * the state transitions of revoke plus the three status calls a client polls.
  *
  * Documented choices (the notes do not settle them):

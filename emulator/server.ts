@@ -22,7 +22,7 @@ import {
   type ReceivedRequest,
   type Reply,
 } from "./http";
-import type { Emulator, EmulatorOptions, StateSnapshot } from "./index";
+import type { Emulator, EmulatorOptions, StateSnapshot } from "./types";
 import { handleMrs, mrsGatewayReply, mrsSnapshot, MRS_THROTTLED, resolveMrs } from "./mrs";
 import {
   GATEWAY_RATE_LIMITED,

@@ -3,8 +3,7 @@
  * Huawei Cloud service, MRS included). Pure functions: the clock and the credentials are
  * parameters, and the request is never mutated, so re-signing is safe and tests freeze the date.
  *
- * Spec: ../../../shared/api-notes.md §2, and the published test vectors in
- * tests/unit/signing.test.ts.
+ * Spec: docs/apis.md §2.4, and the published test vectors in tests/unit/signing.test.ts.
  */
 import { createHash, createHmac } from "node:crypto";
 
@@ -113,14 +112,6 @@ export function formatSdkDate(date: Date): string {
     .replace(/\.\d{3}/, "");
 }
 
-/** Parses `YYYYMMDDTHHMMSSZ`; undefined when malformed. */
-export function parseSdkDate(value: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return undefined;
-  const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
 /** The signature of a request whose headers already carry X-Sdk-Date. */
 export function computeSignature(request: RequestToSign, secretKey: string): string {
   const sdkDate = lowerCaseHeaders(request.headers).get(DATE_HEADER.toLowerCase());
@@ -146,15 +137,4 @@ export function signRequest(
 
 export function authorizationHeader(accessKey: string, signedHeaders: string[], sig: string): string {
   return `${ALGORITHM} Access=${accessKey}, SignedHeaders=${signedHeaders.join(";")}, Signature=${sig}`;
-}
-
-/** Parses an Authorization header; undefined when it is not SDK-HMAC-SHA256. */
-export function parseAuthorizationHeader(
-  value: string,
-): { accessKey: string; signedHeaders: string[]; signature: string } | undefined {
-  const m = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)$/.exec(
-    value.trim(),
-  );
-  if (!m) return undefined;
-  return { accessKey: m[1], signedHeaders: m[2].split(";"), signature: m[3] };
 }

@@ -1,5 +1,5 @@
 /**
- * MrsJobTermination: kill Huawei Cloud MRS job executions (`StopJob`, api-notes §2) and watch them
+ * MrsJobTermination: kill Huawei Cloud MRS job executions (`StopJob`, docs/apis.md §2.1) and watch them
  * stop. One job (`jobExecutionId`), an explicit batch (`jobExecutionIds`), or every job a selector
  * matches when `pulumi up` runs (`jobSelector`, resolved through the list API).
  */

@@ -1,5 +1,5 @@
 /**
- * The Huawei Cloud MRS v2 job API as this package uses it (api-notes §2): where the endpoint and
+ * The Huawei Cloud MRS v2 job API as this package uses it (docs/apis.md §2): where the endpoint and
  * credentials come from, signed or token-authenticated requests, the error shapes (`error_code`
  * or `errorCode`), and the job reads. Shared by the MrsJobTermination target and the lookups.
  */

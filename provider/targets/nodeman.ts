@@ -1,6 +1,6 @@
 /**
  * BlueKing NodeMan: revoke the running tasks of a subscription (`revoke_subscription`,
- * api-notes §1) through the ESB or the API gateway, then watch the targeted instances stop.
+ * docs/apis.md §1) through the ESB or the API gateway, then watch the targeted instances stop.
  * Business errors arrive as HTTP 200 with `result: false`; the gateway refuses with 401 and
  * `X-Bkapi-Error-*` headers.
  */
@@ -301,7 +301,7 @@ interface TaskResultItem {
   steps?: { status?: unknown }[];
 }
 
-/** The statuses NodeMan documents (api-notes §1); any other is shown as undocumented. */
+/** The statuses NodeMan documents (docs/apis.md §1); any other is shown as undocumented. */
 const documentedStatuses = [
   "PENDING",
   "RUNNING",
@@ -320,7 +320,7 @@ const codes = { noTask: "3800003", taskNotReady: "3800015", nothingToRevoke: "38
 export interface SeenInstance {
   instanceId: string;
   status: string;
-  /** Each step's status: the record flips to FAILED at once, the step now running finishes first (api-notes §1). */
+  /** Each step's status: the record flips to FAILED at once, the step now running finishes first (docs/apis.md §1.3). */
   steps: string[];
 }
 

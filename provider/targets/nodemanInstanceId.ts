@@ -1,6 +1,6 @@
 /**
  * NodeMan instance ids: `{object_type}|{node_type}|{type}|{id}`, all lower case
- * (api-notes §1). Host ids are a `bk_host_id` or `{ip}-{bk_cloud_id}-{bk_supplier_id}`.
+ * (docs/apis.md §1.1). Host ids are a `bk_host_id` or `{ip}-{bk_cloud_id}-{bk_supplier_id}`.
  * Pure functions, so the grammar is tested as a table.
  */
 import { isIPv4, isIPv6 } from "node:net";

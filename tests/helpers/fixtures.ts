@@ -1,100 +1,22 @@
 /**
- * Shared test fixtures: recognisable credentials (so that a leak is easy to find), a seed for
- * the emulator, and a provider wired to it with a capturing reporter and fast clocks.
+ * The provider tests' fixtures: the shared seed (testing/seed.ts), and a provider wired to it with a
+ * capturing reporter and fast clocks.
  */
-import { TerminationProvider, type Target } from "../../provider/lifecycle";
-import type { SeedState } from "../../emulator/seed";
+import type { TerminationProvider, Target } from "../../provider/lifecycle";
+import { configuredProvider } from "../../testing/provider";
+import { allSecretValues } from "../../testing/seed";
 
-export const secrets = {
-  appSecret: "APP-SECRET-d41d8cd98f00",
-  bkToken: "BK-TOKEN-0cc175b9c0f1b6a8",
-  accessToken: "BK-ACCESS-TOKEN-92eb5ffee6ae2fec",
-  secretKey: "HW-SECRET-KEY-4a8a08f09d37b737",
-  securityToken: "HW-SECURITY-TOKEN-8277e0910d750195",
-  authToken: "HW-IAM-TOKEN-e4da3b7fbbce2345",
-  expiredToken: "HW-EXPIRED-TOKEN-1679091c5a880faf",
-};
-
-export const allSecretValues = Object.values(secrets);
-
-export const accessKey = "HWAKTESTACCESSKEY01";
-export const projectId = "0b1ea1e1f0e04c5d9d8c4c5f1a2b3c4d";
-export const clusterId = "cluster-1";
-
-export function baseSeed(): SeedState {
-  return {
-    blueking: {
-      apps: [{ appCode: "pulumi-termination", appSecret: secrets.appSecret }],
-      users: [{ username: "admin", bkToken: secrets.bkToken, accessToken: secrets.accessToken }],
-      subscriptions: [
-        {
-          subscriptionId: 42,
-          instances: [
-            { instanceId: "host|instance|host|1", status: "RUNNING" },
-            { instanceId: "host|instance|host|2", status: "RUNNING" },
-            { instanceId: "host|instance|host|127.0.0.1-0-0", status: "PENDING" },
-            { instanceId: "host|instance|host|4", status: "SUCCESS" },
-          ],
-        },
-        { subscriptionId: 43, instances: [{ instanceId: "host|instance|host|9", status: "SUCCESS" }] },
-        { subscriptionId: 44, instances: [] },
-      ],
-    },
-    huawei: {
-      akSk: [{ accessKey, secretKey: secrets.secretKey }],
-      tokens: [secrets.authToken],
-      expiredTokens: [secrets.expiredToken],
-      projects: {
-        [projectId]: {
-          clusters: {
-            [clusterId]: {
-              jobs: [
-                {
-                  job_id: "job-running",
-                  job_name: "nightly-etl",
-                  job_state: "RUNNING",
-                  job_result: "UNDEFINED",
-                },
-                {
-                  job_id: "job-accepted",
-                  job_name: "queued",
-                  job_state: "ACCEPTED",
-                  job_result: "UNDEFINED",
-                },
-                { job_id: "job-finished", job_name: "done", job_state: "FINISHED", job_result: "SUCCEEDED" },
-              ],
-            },
-          },
-        },
-      },
-    },
-  };
-}
-
-export function huaweiConfig(url: string, mode: "aksk" | "token" = "aksk"): Record<string, string> {
-  const credentials: Record<string, string> =
-    mode === "aksk"
-      ? { "huaweicloud:accessKey": accessKey, "huaweicloud:secretKey": secrets.secretKey }
-      : { "huaweicloud:authToken": secrets.authToken };
-  return {
-    ...credentials,
-    "huaweicloud:projectId": projectId,
-    "huaweicloud:mrsEndpoint": url,
-    "huaweicloud:region": "cn-north-4",
-  };
-}
-
-export function bluekingConfig(url: string, route: "apigw" | "esb"): Record<string, string> {
-  const endpoint: Record<string, string> =
-    route === "apigw" ? { "blueking:apigwUrlTemplate": `${url}/api/{api_name}` } : { "blueking:esbUrl": url };
-  return {
-    "blueking:appCode": "pulumi-termination",
-    "blueking:appSecret": secrets.appSecret,
-    "blueking:username": "admin",
-    "blueking:bkToken": secrets.bkToken,
-    ...endpoint,
-  };
-}
+export {
+  accessKey,
+  allSecretValues,
+  baseSeed,
+  bluekingConfig,
+  clusterId,
+  huaweiConfig,
+  projectId,
+  secrets,
+} from "../../testing/seed";
+export { inParallel } from "../../testing/parallel";
 
 export interface TestProvider<I extends object, S> {
   provider: TerminationProvider<I, S>;
@@ -109,22 +31,13 @@ export async function testProvider<I extends object, S>(
 ): Promise<TestProvider<I, S>> {
   const lines: string[] = [];
   const scale = options.timeScale ?? 1;
-  const provider = new TerminationProvider(target, {
+  const provider = await configuredProvider(target, config, {
     reporter: { info: (m) => lines.push(m), warn: (m) => lines.push(`warning: ${m}`) },
     env: options.env ?? {},
     // timeScale < 1 shrinks backoff and poll sleeps; deadlines stay real.
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.ceil(ms * scale))),
     pollIntervalMs: 20,
     maxPollIntervalMs: 50,
-  });
-  await provider.configure({
-    config: {
-      get: (key: string) => config[key],
-      require: (key: string) => {
-        if (config[key] === undefined) throw new Error(`missing ${key}`);
-        return config[key];
-      },
-    },
   });
   return { provider, lines };
 }
@@ -145,23 +58,4 @@ export async function caught(promise: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error("expected a rejection");
-}
-
-/** `work(0..count-1)` with at most `limit` in flight, like the engine's parallel resource steps. */
-export async function inParallel<T>(
-  count: number,
-  limit: number,
-  work: (index: number) => Promise<T>,
-): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, count) }, async () => {
-      while (next < count) {
-        const index = next++;
-        results[index] = await work(index);
-      }
-    }),
-  );
-  return results;
 }

@@ -1,5 +1,5 @@
 /**
- * The bad-input table of issue 5: every malformed input is refused by `check` with a failure
+ * The bad-input table: every malformed input is refused by `check` with a failure
  * naming the field, and the emulator receives nothing.
  */
 import { expect } from "chai";

@@ -1,5 +1,5 @@
 /**
- * Every error code in api-notes reaches the user through the provider with its code, the
+ * Every error code in docs/apis.md (§1.5, §2.5) reaches the user through the provider with its code, the
  * service's text, the HTTP status and the request id. Codes the emulator produces itself are
  * covered in mrs.test.ts and nodeman.test.ts; the rest are injected here as the service's answers.
  */

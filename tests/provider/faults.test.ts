@@ -1,5 +1,5 @@
 /**
- * The fault table of issue 5: each fault against kill, revoke and the status calls. A case
+ * The fault table: each fault against kill, revoke and the status calls. A case
  * survives when the termination ends `terminated` with exactly one effective kill or revoke.
  * The summary printed at the end is the figure quoted in the README.
  */

@@ -1,5 +1,5 @@
 /**
- * The soak of issue 5: 500 terminations (250 MRS kills, 250 NodeMan revokes) through the provider
+ * The soak: 500 terminations (250 MRS kills, 250 NodeMan revokes) through the provider
  * objects against the emulator, with 10% of requests meeting a transient fault (5xx, 429,
  * connection reset, answer lost after the effect). Every termination must end `terminated`, and
  * each target must be terminated exactly once. Time and peak memory are printed for the README.
