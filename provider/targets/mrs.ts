@@ -144,6 +144,15 @@ const fields: FieldTable = {
     type: "object",
     onChange: "replace",
     check: checkSelector,
+    properties: {
+      jobName: { type: "string", description: "the exact job name" },
+      jobStates: {
+        type: "stringList",
+        description: `job states to match (default: those not final, ${nonFinalJobStates.join(", ")})`,
+      },
+      user: { type: "string", description: "the user that submitted the job" },
+      queue: { type: "string", description: "the YARN queue of the job" },
+    },
     description: "kill every job matching it",
   },
   projectId: { type: "string", onChange: "replace", check: checkPathId, description: "the project id" },
@@ -164,6 +173,7 @@ const fields: FieldTable = {
     type: "enum",
     values: ["succeed", "fail"],
     onChange: "update",
+    default: "succeed",
     description: "what a job already finished means",
   },
   ...commonFields,
