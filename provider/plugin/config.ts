@@ -166,11 +166,14 @@ export function checkProviderConfig(news: Record<string, unknown>): CheckFailure
     if (problem) failures.push({ property: key, reason: problem });
   }
   if (failures.length > 0) return failures;
-  // The HTTP settings' own checks (ranges, a readable CA bundle), as the dynamic provider applies them.
-  try {
-    resolveHttpSettings({ config: configSource(news, { skipUnknown: true }), env: {} });
-  } catch (error) {
-    failures.push({ property: "termination", reason: pluginWording((error as Error).message) });
+  // The HTTP settings' own checks (ranges, a readable CA bundle), one property at a time to name it.
+  for (const key of Object.keys(terminationProperties)) {
+    if (news[key] === undefined || news[key] === UNKNOWN) continue;
+    try {
+      resolveHttpSettings({ config: configSource({ [key]: news[key] }), env: {} });
+    } catch (error) {
+      failures.push({ property: key, reason: pluginWording((error as Error).message) });
+    }
   }
   const preflight = news.preflight;
   if (preflight !== undefined && preflight !== UNKNOWN && !["true", "false"].includes(String(preflight)))
@@ -182,13 +185,10 @@ export function checkProviderConfig(news: Record<string, unknown>): CheckFailure
 }
 
 /** The provider's properties as the `ConfigSource` the lifecycle and lookups read. */
-export function configSource(
-  args: Record<string, unknown>,
-  options: { skipUnknown?: boolean } = {},
-): ConfigSource {
+export function configSource(args: Record<string, unknown>): ConfigSource {
   const flat = new Map<string, string>();
   const put = (spec: SettingSpec, value: unknown) => {
-    if (value === undefined || value === null || (options.skipUnknown && value === UNKNOWN)) return;
+    if (value === undefined || value === null) return;
     flat.set(spec.config, String(value));
   };
   for (const name of objectNames) {
