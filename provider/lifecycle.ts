@@ -115,6 +115,7 @@ export const commonFields: FieldTable = {
   waitForTermination: {
     type: "boolean",
     onChange: "update",
+    default: true,
     description: "wait until the target has stopped (default true)",
   },
   waitTimeoutSeconds: {
@@ -122,12 +123,14 @@ export const commonFields: FieldTable = {
     min: 1,
     max: 86_400,
     onChange: "update",
+    default: 300,
     description: "how long to wait, in seconds (default 300)",
   },
   triggers: { type: "list", onChange: "replace", description: "any change terminates again" },
   preflight: {
     type: "boolean",
     onChange: "ignore",
+    default: true,
     description: "read the target during preview to show what will be terminated (default true)",
   },
 };
@@ -143,6 +146,8 @@ export interface ProviderOptions {
   /** First poll interval; later ones grow to `maxPollIntervalMs`. */
   pollIntervalMs?: number;
   maxPollIntervalMs?: number;
+  /** False when the caller runs `preflight` itself (the plugin does, in its preview of `create`). */
+  preflightInCheck?: boolean;
 }
 
 /** Output lines reach `pulumi up` through the provider process's stdout. */
@@ -199,6 +204,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
   private readonly env: Record<string, string | undefined>;
   private readonly pollIntervalMs: number;
   private readonly maxPollIntervalMs: number;
+  private readonly preflightInCheck: boolean;
 
   constructor(
     private readonly target: Target<Inputs, Settings>,
@@ -210,6 +216,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     this.env = options.env ?? process.env;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.maxPollIntervalMs = options.maxPollIntervalMs ?? 10_000;
+    this.preflightInCheck = options.preflightInCheck ?? true;
   }
 
   async configure(request: dynamic.ConfigureRequest): Promise<void> {
@@ -249,7 +256,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
   async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const failures = validateFields(news, this.target.fields);
     failures.push(...this.target.checkSettings(news, this.context));
-    if (failures.length === 0 && this.wantsPreflight(olds, news))
+    if (failures.length === 0 && this.preflightInCheck && this.wantsPreflight(olds, news))
       failures.push(...(await this.preflight(news)));
     return { inputs: news, failures };
   }
@@ -258,7 +265,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
    * Only when this check leads to a termination (a new resource, or a replacement) and every
    * identifying input is known; `preflight: false` or `termination:preflight = false` turns it off.
    */
-  private wantsPreflight(olds: Props, news: Props): boolean {
+  wantsPreflight(olds: Props, news: Props): boolean {
     if (news.preflight === false || resolveSetting(this.context, preflightSetting) === "false") return false;
     const identity = Object.keys(this.target.fields).filter(
       (key) => this.target.fields[key].onChange === "replace",
@@ -269,7 +276,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
   }
 
   /** Read-only: shows what will be terminated; fails on a target that does not exist; warns when unreachable. */
-  private async preflight(news: Props): Promise<CheckFailure[]> {
+  async preflight(news: Props): Promise<CheckFailure[]> {
     const typed = news as unknown as Inputs;
     try {
       this.preflightClient ??= createHttpClient(

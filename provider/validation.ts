@@ -23,6 +23,14 @@ interface FieldBase {
   onChange: "replace" | "update" | "ignore";
   required?: boolean;
   description: string;
+  /** What an absent value means, stated for the provider schema; the code that applies it is unchanged. */
+  default?: string | number | boolean;
+}
+
+/** A field of an object input, for the provider schema (the object's `check` validates it). */
+export interface PropertyShape {
+  type: "string" | "stringList";
+  description: string;
 }
 
 export type FieldSpec = FieldBase &
@@ -38,7 +46,11 @@ export type FieldSpec = FieldBase &
         allowEmpty?: boolean;
       }
     /** An object whose fields `check` validates; its failures' properties are relative to it. */
-    | { type: "object"; check: (value: Record<string, unknown>) => CheckFailure[] }
+    | {
+        type: "object";
+        check: (value: Record<string, unknown>) => CheckFailure[];
+        properties?: Record<string, PropertyShape>;
+      }
     | { type: "list" }
   );
 

@@ -163,6 +163,15 @@ const fields: FieldTable = {
     type: "object",
     onChange: "replace",
     check: checkSelector,
+    properties: {
+      jobName: { type: "string", description: "the exact job name" },
+      jobStates: {
+        type: "stringList",
+        description: `job states to match (default: those not final, ${nonFinalJobStates.join(", ")})`,
+      },
+      user: { type: "string", description: "the user that submitted the job" },
+      queue: { type: "string", description: "the YARN queue of the job" },
+    },
     description: "kill every job matching it",
   },
   maxJobs: {
@@ -191,6 +200,7 @@ const fields: FieldTable = {
     type: "enum",
     values: ["succeed", "fail"],
     onChange: "update",
+    default: "succeed",
     description: "what a job already finished means",
   },
   ...commonFields,

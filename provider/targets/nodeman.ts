@@ -46,7 +46,7 @@ export interface NodemanTaskTerminationOutputs extends NodemanTaskTerminationInp
   instances?: InstanceStatus[];
 }
 
-const settingSpecs = {
+export const settingSpecs = {
   appCode: { config: "blueking:appCode", env: ["BK_APP_CODE"] },
   appSecret: { config: "blueking:appSecret", env: ["BK_APP_SECRET"] },
   username: { config: "blueking:username", env: ["BK_USERNAME"] },
@@ -80,12 +80,14 @@ const fields: FieldTable = {
     onChange: "replace",
     check: (v) =>
       /^[a-z][a-z0-9_-]{0,31}$/.test(v) ? undefined : `must be a gateway stage name such as prod, got "${v}"`,
+    default: "prod",
     description: "the API gateway stage (default prod)",
   },
   whenNothingRunning: {
     type: "enum",
     values: ["succeed", "fail"],
     onChange: "update",
+    default: "succeed",
     description: "what code 3800016 (nothing running) means",
   },
   ...commonFields,

@@ -1,0 +1,218 @@
+/**
+ * The plugin's configuration: provider properties `huaweicloud` and `blueking` (objects) and the
+ * `termination` settings, translated into the same `ConfigSource` the dynamic provider's
+ * `configure` gets (`huaweicloud:accessKey`, `termination:maxAttempts`, ...), so that precedence
+ * and validation stay in one place: `provider/config.ts`. Environment variables come after.
+ */
+import { httpSettingSpecs, resolveHttpSettings, type ConfigSource, type SettingSpec } from "../config";
+import { UNKNOWN, type CheckFailure } from "../validation";
+import { mrsSettingSpecs } from "../targets/mrsApi";
+import { settingSpecs as bluekingSettingSpecs } from "../targets/nodeman";
+
+export interface ConfigProperty {
+  type: "string" | "integer" | "number" | "boolean";
+  description: string;
+  secret?: boolean;
+  default?: string | number | boolean;
+  /** Where the dynamic provider reads the same setting: stack config key and environment. */
+  spec: SettingSpec;
+}
+
+const preflightSpec: SettingSpec = { config: "termination:preflight", env: ["TERMINATION_PREFLIGHT"] };
+
+/** The properties of the `huaweicloud` and `blueking` objects, keyed by the name after the namespace. */
+function credentials(
+  specs: Record<string, SettingSpec>,
+  described: Record<string, { description: string; secret?: boolean }>,
+): Record<string, ConfigProperty> {
+  const out: Record<string, ConfigProperty> = {};
+  for (const spec of Object.values(specs)) {
+    const name = spec.config.split(":")[1];
+    const about = described[name];
+    if (!about) throw new Error(`plugin config: no description for ${spec.config}`);
+    out[name] = { type: "string", ...about, spec };
+  }
+  return out;
+}
+
+export const huaweicloudProperties = credentials(mrsSettingSpecs, {
+  accessKey: { description: "Access key (AK) of the AK/SK pair that signs MRS requests" },
+  secretKey: { description: "Secret key (SK) of the AK/SK pair", secret: true },
+  securityToken: { description: "Security token of a temporary AK/SK pair", secret: true },
+  authToken: { description: "IAM token (X-Auth-Token), instead of an AK/SK pair", secret: true },
+  region: { description: "Region, e.g. cn-north-4; a resource's `region` argument wins" },
+  projectId: { description: "Project id; a resource's `projectId` argument wins" },
+  cloud: { description: "Cloud domain of the default endpoint (default myhuaweicloud.com)" },
+  mrsEndpoint: { description: "MRS endpoint URL, instead of the one made from region and cloud" },
+});
+
+export const bluekingProperties = credentials(bluekingSettingSpecs, {
+  appCode: { description: "BlueKing application code" },
+  appSecret: { description: "BlueKing application secret", secret: true },
+  username: { description: "BlueKing user the calls run as" },
+  bkToken: { description: "BlueKing login token (bk_token)", secret: true },
+  accessToken: { description: "BlueKing OAuth access token", secret: true },
+  esbUrl: { description: "ESB root URL, for route esb" },
+  apigwUrlTemplate: {
+    description: "API gateway URL template with {api_name}, e.g. https://bkapi.example.com/api/{api_name}",
+  },
+});
+
+const s = httpSettingSpecs;
+/** Top-level settings, under the same names as the dynamic provider's `termination:*` config. */
+export const terminationProperties: Record<string, ConfigProperty> = {
+  preflight: {
+    type: "boolean",
+    default: true,
+    description: "Read each target during preview to show what will be terminated",
+    spec: preflightSpec,
+  },
+  requestTimeoutSeconds: {
+    type: "number",
+    default: 30,
+    description: "Timeout of one HTTP attempt, in seconds",
+    spec: s.requestTimeoutSeconds,
+  },
+  maxAttempts: {
+    type: "integer",
+    default: 5,
+    description: "Attempts per request, counting the first",
+    spec: s.maxAttempts,
+  },
+  maxRetrySeconds: {
+    type: "number",
+    default: 60,
+    description: "No new attempt starts later than this after the first, in seconds",
+    spec: s.maxRetrySeconds,
+  },
+  maxConcurrency: {
+    type: "integer",
+    default: 8,
+    description: "Requests in flight at once to one endpoint",
+    spec: s.maxConcurrency,
+  },
+  caBundle: {
+    type: "string",
+    description: "Extra trusted CA certificates: a PEM, or the path of a PEM file",
+    spec: s.caBundle,
+  },
+  insecureSkipTlsVerify: {
+    type: "boolean",
+    default: false,
+    description: "Skip TLS certificate verification (never do this in production)",
+    spec: s.insecureSkipTlsVerify,
+  },
+};
+
+export const credentialObjects = { huaweicloud: huaweicloudProperties, blueking: bluekingProperties };
+type ObjectName = keyof typeof credentialObjects;
+const objectNames = Object.keys(credentialObjects) as ObjectName[];
+
+/** Keys the engine adds to every provider's inputs. */
+const engineKeys = new Set(["version", "pluginDownloadURL"]);
+
+/** A default provider may get an object setting as JSON text from stack config. */
+function asObject(value: unknown): unknown {
+  if (typeof value === "string" && value.trim().startsWith("{")) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function scalarProblem(property: ConfigProperty, value: unknown): string | undefined {
+  const wanted = property.type === "integer" || property.type === "number" ? "number" : property.type;
+  // Stack config arrives as text; "3" and "true" are as good as 3 and true.
+  if (typeof value === wanted || typeof value === "string") return undefined;
+  return `must be a ${property.type}, got ${JSON.stringify(value)}`;
+}
+
+/** Failures of the provider's properties, each naming its property (`huaweicloud.secretKey`); no value is echoed. */
+export function checkProviderConfig(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const [key, raw] of Object.entries(news)) {
+    if (engineKeys.has(key) || raw === UNKNOWN || raw === undefined || raw === null) continue;
+    if ((objectNames as string[]).includes(key)) {
+      const value = asObject(raw);
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        failures.push({ property: key, reason: "must be an object" });
+        continue;
+      }
+      const table = credentialObjects[key as ObjectName];
+      for (const [name, item] of Object.entries(value)) {
+        if (!(name in table)) {
+          failures.push({
+            property: `${key}.${name}`,
+            reason: `unknown setting; expected one of ${Object.keys(table).join(", ")}`,
+          });
+        } else if (item !== UNKNOWN && item !== null && typeof item !== "string") {
+          failures.push({ property: `${key}.${name}`, reason: "must be a string" });
+        }
+      }
+      continue;
+    }
+    const property = terminationProperties[key];
+    if (!property) {
+      failures.push({
+        property: key,
+        reason: `unknown setting; expected one of ${[...objectNames, ...Object.keys(terminationProperties)].join(", ")}`,
+      });
+      continue;
+    }
+    const problem = scalarProblem(property, raw);
+    if (problem) failures.push({ property: key, reason: problem });
+  }
+  if (failures.length > 0) return failures;
+  // The HTTP settings' own checks (ranges, a readable CA bundle), one property at a time to name it.
+  for (const key of Object.keys(terminationProperties)) {
+    if (news[key] === undefined || news[key] === UNKNOWN) continue;
+    try {
+      resolveHttpSettings({ config: configSource({ [key]: news[key] }), env: {} });
+    } catch (error) {
+      failures.push({ property: key, reason: pluginWording((error as Error).message) });
+    }
+  }
+  const preflight = news.preflight;
+  if (preflight !== undefined && preflight !== UNKNOWN && !["true", "false"].includes(String(preflight)))
+    failures.push({
+      property: "preflight",
+      reason: `must be true or false, got ${JSON.stringify(preflight)}`,
+    });
+  return failures;
+}
+
+/** The provider's properties as the `ConfigSource` the lifecycle and lookups read. */
+export function configSource(args: Record<string, unknown>): ConfigSource {
+  const flat = new Map<string, string>();
+  const put = (spec: SettingSpec, value: unknown) => {
+    if (value === undefined || value === null) return;
+    flat.set(spec.config, String(value));
+  };
+  for (const name of objectNames) {
+    const value = asObject(args[name]);
+    if (typeof value !== "object" || value === null) continue;
+    const table = credentialObjects[name];
+    for (const [key, item] of Object.entries(value)) if (table[key]) put(table[key].spec, item);
+  }
+  for (const [key, property] of Object.entries(terminationProperties)) put(property.spec, args[key]);
+  return { get: (key) => flat.get(key) };
+}
+
+/** Where a plugin user sets what the shared messages call `stack config \`huaweicloud:secretKey\``. */
+const wording = new Map<string, string>();
+for (const name of objectNames)
+  for (const [key, property] of Object.entries(credentialObjects[name]))
+    wording.set(property.spec.config, `provider setting \`${name}.${key}\``);
+for (const [key, property] of Object.entries(terminationProperties))
+  wording.set(property.spec.config, `provider setting \`${key}\``);
+
+/** Rewords the shared messages' config keys into the plugin's provider settings. */
+export function pluginWording(text: string): string {
+  return text.replace(/stack config `([a-z]+:[A-Za-z]+)`/g, (whole, key: string) => {
+    const place = wording.get(key);
+    return place ? `${place} (stack config \`termination:${place.split("`")[1].split(".")[0]}\`)` : whole;
+  });
+}

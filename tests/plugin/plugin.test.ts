@@ -1,0 +1,218 @@
+/**
+ * What only the plugin does: configuration as provider properties (secrets included), messages
+ * under their resource's URN, the preview's read in Create(preview) rather than in Check, the
+ * functions, Cancel, and the protocol's housekeeping calls.
+ */
+import { expect } from "chai";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { startEmulator, type Emulator } from "../../emulator";
+import { schemaText } from "../../provider/plugin/schema";
+import {
+  baseSeed,
+  bluekingConfig,
+  clusterId,
+  findSecrets,
+  huaweiConfig,
+  projectId,
+  secrets,
+} from "../helpers/fixtures";
+import {
+  configure,
+  PluginCallError,
+  providerArgs,
+  secret,
+  startPlugin,
+  struct,
+  urnOf,
+  type RunningPlugin,
+} from "./harness";
+
+const running = { clusterId, jobExecutionId: "job-running" };
+const mrsUrn = urnOf("MrsJobTermination", "nightly");
+
+describe("provider plugin over gRPC", () => {
+  let emulator: Emulator;
+  let plugin: RunningPlugin;
+  beforeEach(async () => {
+    emulator = await startEmulator({ seed: baseSeed() });
+    plugin = await startPlugin();
+  });
+  afterEach(async () => {
+    await plugin.close();
+    await emulator.close();
+  });
+
+  const check = (urn: string, news: Record<string, unknown>) =>
+    plugin.call(
+      plugin.client.check,
+      new provproto.CheckRequest().setUrn(urn).setOlds(struct({})).setNews(struct(news)),
+    );
+  const create = (urn: string, inputs: Record<string, unknown>, preview = false) =>
+    plugin.call(
+      plugin.client.create,
+      new provproto.CreateRequest().setUrn(urn).setProperties(struct(inputs)).setPreview(preview),
+    );
+  const invoke = (name: string, args: Record<string, unknown>) =>
+    plugin.call(
+      plugin.client.invoke,
+      new provproto.InvokeRequest().setTok(`termination:index:${name}`).setArgs(struct(args)),
+    );
+
+  it("answers Configure: no secrets in its calls, previews supported", async () => {
+    const { failures, response } = await configure(plugin, huaweiConfig(emulator.url));
+    expect(failures).to.deep.equal([]);
+    expect(response.getAcceptsecrets()).to.equal(false);
+    expect(response.getSupportspreview()).to.equal(true);
+  });
+
+  it("puts the preview's line under its resource, reading only in the preview of Create", async () => {
+    await configure(plugin, huaweiConfig(emulator.url));
+    const checked = await check(mrsUrn, running);
+    expect(checked.getFailuresList()).to.deep.equal([]);
+    expect(emulator.requests().length, "Check reads nothing").to.equal(0);
+
+    const preview = await create(mrsUrn, running, true);
+    const outputs = preview.getProperties()?.toJavaScript();
+    expect(outputs).to.include({ ...running, outcome: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+    expect(emulator.requests({ route: "mrs.get_job" }).length).to.equal(1);
+    expect(emulator.requests({ route: "mrs.kill" }).length, "a preview never kills").to.equal(0);
+    const line = plugin.messages.find((m) => /will be killed/.test(m.message));
+    expect(line, JSON.stringify(plugin.messages)).to.deep.include({ urn: mrsUrn, severity: "info" });
+
+    const created = await create(mrsUrn, running);
+    expect(created.getProperties()?.toJavaScript()).to.include({ outcome: "terminated", jobState: "KILLED" });
+    expect(emulator.requests({ route: "mrs.kill" }).length).to.equal(1);
+    expect(
+      plugin.messages.filter((m) => m.urn !== mrsUrn),
+      "every line is under the resource",
+    ).to.deep.equal([]);
+  });
+
+  it("takes credentials as secret provider properties and names bad settings without echoing them", async () => {
+    const args: Record<string, unknown> = {
+      ...providerArgs(huaweiConfig(emulator.url), ["secretKey"]),
+      maxAttempts: "many",
+      colour: "red",
+    };
+    (args.huaweicloud as Record<string, unknown>).secretkey = secret(secrets.secretKey);
+    const response = await plugin.call(
+      plugin.client.checkConfig,
+      new provproto.CheckRequest()
+        .setUrn("urn:pulumi:dev::p::pulumi:providers:termination::x")
+        .setNews(struct(args)),
+    );
+    const failures = response.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
+    expect(failures.map(([property]) => property)).to.have.members(["huaweicloud.secretkey", "colour"]);
+    expect(findSecrets(failures)).to.deep.equal([]);
+    delete args.colour;
+    delete (args.huaweicloud as Record<string, unknown>).secretkey;
+    const again = await plugin.call(
+      plugin.client.checkConfig,
+      new provproto.CheckRequest()
+        .setUrn("urn:pulumi:dev::p::pulumi:providers:termination::x")
+        .setNews(struct(args)),
+    );
+    const reasons = again.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
+    expect(reasons).to.have.length(1);
+    expect(reasons[0][0]).to.equal("maxAttempts");
+    expect(reasons[0][1]).to.match(/provider setting `maxAttempts`.*"many"/);
+  });
+
+  it("tells a plugin user where to set missing credentials: provider settings, then the environment", async () => {
+    await configure(plugin, { "huaweicloud:projectId": projectId, "huaweicloud:mrsEndpoint": emulator.url });
+    const failures = (await check(mrsUrn, running)).getFailuresList().map((f) => f.getReason());
+    expect(failures.join("\n")).to.match(
+      /provider setting `huaweicloud.accessKey` \(stack config `termination:huaweicloud`\).*HW_ACCESS_KEY/,
+    );
+  });
+
+  it("reads credentials from the environment after its provider properties", async () => {
+    await plugin.close();
+    plugin = await startPlugin({
+      env: {
+        HW_ACCESS_KEY: "wrong",
+        HW_SECRET_KEY: "wrong",
+        HW_PROJECT_ID: projectId,
+        HW_MRS_ENDPOINT: emulator.url,
+      },
+    });
+    await configure(plugin, {
+      "huaweicloud:accessKey": huaweiConfig("x")["huaweicloud:accessKey"],
+      "huaweicloud:secretKey": secrets.secretKey,
+    });
+    const created = await create(mrsUrn, { ...running, waitForTermination: false });
+    expect(created.getProperties()?.toJavaScript()).to.include({ outcome: "requested" });
+  });
+
+  it("never replaces itself when its settings change (that would terminate everything again)", async () => {
+    const request = new provproto.DiffRequest()
+      .setUrn("urn:pulumi:dev::p::pulumi:providers:termination::x")
+      .setOlds(struct(providerArgs(huaweiConfig("http://a"))))
+      .setNews(struct(providerArgs(huaweiConfig("http://b"))));
+    const diff = await plugin.call(plugin.client.diffConfig, request);
+    expect(diff.getChanges()).to.equal(provproto.DiffResponse.DiffChanges.DIFF_SOME);
+    expect(diff.getReplacesList()).to.deep.equal([]);
+    request.setNews(struct(providerArgs(huaweiConfig("http://a"))));
+    expect((await plugin.call(plugin.client.diffConfig, request)).getChanges()).to.equal(
+      provproto.DiffResponse.DiffChanges.DIFF_NONE,
+    );
+  });
+
+  it("serves getMrsJob, listMrsJobs and getNodemanSubscriptionStatus, read-only", async () => {
+    await configure(plugin, { ...huaweiConfig(emulator.url), ...bluekingConfig(emulator.url, "apigw") });
+    const job = (await invoke("getMrsJob", running)).getReturn()?.toJavaScript();
+    expect(job).to.include({ jobExecutionId: "job-running", jobName: "nightly-etl", jobState: "RUNNING" });
+    const listed = (await invoke("listMrsJobs", { clusterId })).getReturn()?.toJavaScript() as {
+      jobs: { jobExecutionId: string }[];
+    };
+    expect(listed.jobs.map((j) => j.jobExecutionId)).to.have.members(["job-running", "job-accepted"]);
+    const status = (await invoke("getNodemanSubscriptionStatus", { subscriptionId: 42 }))
+      .getReturn()
+      ?.toJavaScript();
+    expect(status).to.have.property("subscriptionId", 42);
+    expect((status?.instances as { running: boolean }[]).filter((i) => i.running)).to.have.length(3);
+    expect(
+      emulator.requests({ route: "mrs.kill" }).length + emulator.requests({ route: "nodeman.revoke" }).length,
+    ).to.equal(0);
+  });
+
+  it("answers an invoke with bad arguments with failures naming them, sending nothing", async () => {
+    await configure(plugin, huaweiConfig(emulator.url));
+    const response = await invoke("listMrsJobs", { clusterId: "../x", jobStates: ["DONE"], colour: 1 });
+    expect(response.getFailuresList().map((f) => f.getProperty())).to.have.members(["clusterId", "colour"]);
+    const states = await invoke("listMrsJobs", { clusterId, jobStates: ["DONE"] });
+    expect(states.getFailuresList().map((f) => f.getProperty())).to.deep.equal(["jobStates[0]"]);
+    expect(emulator.requests().length).to.equal(0);
+    const error = await invoke("getJob", {}).catch((e: PluginCallError) => e);
+    expect((error as PluginCallError).message).to.match(/unknown function termination:index:getJob/);
+  });
+
+  it("stops a wait on Cancel and records the termination sent as incomplete", async () => {
+    await emulator.close();
+    emulator = await startEmulator({ seed: { ...baseSeed(), mrsKillDelayMs: 60_000 } });
+    await configure(plugin, huaweiConfig(emulator.url));
+    const pending = create(mrsUrn, running).catch((e: PluginCallError) => e);
+    while (emulator.requests({ route: "mrs.kill" }).length === 0) await new Promise((r) => setTimeout(r, 20));
+    await plugin.call(plugin.client.cancel, new Empty());
+    const error = (await pending) as PluginCallError;
+    expect(error).to.be.instanceOf(PluginCallError);
+    expect(error.message).to.match(/cancelled.*run `pulumi up` again/s);
+    expect(error.id).to.match(/^mrs\/cluster-1\/job-running@/);
+    expect(error.properties).to.include({ outcome: "requested" });
+    expect(error.inputs).to.include(running);
+    expect(emulator.requests({ route: "mrs.kill" }).length).to.equal(1);
+  });
+
+  it("answers an unknown resource type with an error naming the types it serves", async () => {
+    const error = await check(urnOf("JobTermination", "x"), {}).catch((e: PluginCallError) => e);
+    expect((error as PluginCallError).message).to.match(/unknown resource type.*MrsJobTermination/);
+  });
+
+  it("serves its schema and version", async () => {
+    const schema = await plugin.call(plugin.client.getSchema, new provproto.GetSchemaRequest());
+    expect(schema.getSchema()).to.equal(schemaText("0.0.0-test"));
+    const info = await plugin.call(plugin.client.getPluginInfo, new Empty());
+    expect(info.getVersion()).to.equal("0.0.0-test");
+  });
+});

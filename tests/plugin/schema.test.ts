@@ -1,0 +1,70 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { packageVersion } from "../../provider/plugin/main";
+import { buildSchema, schemaText } from "../../provider/plugin/schema";
+import { mrsTarget } from "../../provider/targets/mrs";
+import { nodemanTarget } from "../../provider/targets/nodeman";
+
+type Json = Record<string, Record<string, unknown>>;
+
+describe("the plugin's schema", () => {
+  const schema = buildSchema("1.2.3") as Record<string, Json>;
+
+  it("is committed as schema.json and fresh: run `npm run schema` after changing a field table", () => {
+    const committed = readFileSync(path.join(__dirname, "..", "..", "schema.json"), "utf8");
+    expect(committed === schemaText(packageVersion()), "schema.json is stale: run `npm run schema`").to.equal(
+      true,
+    );
+  });
+
+  it("states every input of both resources, with the required ones, and their outputs", () => {
+    for (const target of [mrsTarget, nodemanTarget]) {
+      const resource = schema.resources[`termination:index:${target.typeName}`] as Record<string, Json>;
+      expect(Object.keys(resource.inputProperties)).to.have.members(Object.keys(target.fields));
+      for (const key of Object.keys(target.fields))
+        expect((resource.inputProperties[key] as Json).description, key)
+          .to.be.a("string")
+          .and.match(/^[A-Z].{8,}\.$/);
+      expect(resource.properties).to.include.keys("outcome", "requestedAt", "completedAt", "requestId");
+    }
+    const mrs = schema.resources["termination:index:MrsJobTermination"] as Record<string, unknown>;
+    expect(mrs.requiredInputs).to.deep.equal(["clusterId"]);
+    const inputs = mrs.inputProperties as Json;
+    expect(inputs.waitTimeoutSeconds).to.include({ type: "integer", default: 300 });
+    expect(inputs.jobExecutionIds).to.deep.include({
+      type: "array",
+      items: { type: "string" },
+    });
+    expect(schema.types["termination:index:JobSelector"].properties as Json).to.have.keys(
+      "jobName",
+      "jobStates",
+      "user",
+      "queue",
+    );
+  });
+
+  it("marks the secret settings secret, and nothing else", () => {
+    const secretsOf = (name: string) =>
+      Object.entries(schema.types[`termination:index:${name}`].properties as Json)
+        .filter(([, p]) => p.secret === true)
+        .map(([key]) => key);
+    expect(secretsOf("HuaweicloudSettings")).to.have.members(["secretKey", "securityToken", "authToken"]);
+    expect(secretsOf("BluekingSettings")).to.have.members(["appSecret", "bkToken", "accessToken"]);
+    expect(schema.config.variables).to.include.keys(
+      "huaweicloud",
+      "blueking",
+      "maxAttempts",
+      "caBundle",
+      "preflight",
+    );
+  });
+
+  it("declares the three functions", () => {
+    expect(Object.keys(schema.functions)).to.have.members([
+      "termination:index:getMrsJob",
+      "termination:index:listMrsJobs",
+      "termination:index:getNodemanSubscriptionStatus",
+    ]);
+  });
+});
