@@ -300,7 +300,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
       const remedy =
         error instanceof WaitTimeoutError ? "resume waiting, or raise waitTimeoutSeconds" : "resume waiting";
       throw new TerminationIncompleteError(
-        `${(error as Error).message}. The termination request was sent (request id ${String(record.requestId ?? "unknown")}); ` +
+        `${(error as Error).message.replace(/\.$/, "")}. The termination request was sent (request id ${String(record.requestId ?? "unknown")}); ` +
           `run \`pulumi up\` again to ${remedy}.`,
         id,
         properties,
@@ -308,14 +308,29 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     }
   }
 
+  /**
+   * Polls until the target has stopped or the deadline passes. The reads go through a client bound
+   * to the deadline, so that a hung read or a retry cannot hold the wait past it.
+   */
   private async waitUntilStopped(inputs: Inputs, settings: Settings, session: Session): Promise<PollResult> {
     const timeoutMs = (inputs.waitTimeoutSeconds ?? waitDefaults.waitTimeoutSeconds) * 1000;
     const started = this.now();
     const deadline = started + timeoutMs;
+    const bound: Session = { ...session, http: session.http.withDeadline(deadline) };
     let interval = this.pollIntervalMs;
     let lastSummary = "";
     for (;;) {
-      const result = await this.target.poll(inputs, settings, session);
+      let result: PollResult;
+      try {
+        result = await this.target.poll(inputs, settings, bound);
+      } catch (error) {
+        if (this.now() < deadline) throw error;
+        throw new WaitTimeoutError(
+          `${this.target.describe(inputs)}: not stopped after waitTimeoutSeconds=${timeoutMs / 1000}; ` +
+            `the last status read was cut off: ${(error as Error).message}${lastSummary ? `; last seen: ${lastSummary}` : ""}`,
+          { cause: error },
+        );
+      }
       const elapsed = Math.round((this.now() - started) / 1000);
       if (result.stopped) {
         this.reporter.info(`${this.target.describe(inputs)}: ${result.summary} after ${elapsed}s`);
