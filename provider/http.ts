@@ -278,6 +278,7 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
     deadline: number,
   ): Promise<{ outcome: Outcome; headers: Record<string, string>; cutOff?: boolean }> {
     const body = request.body ?? "";
+    if (now() >= deadline) return notSent("the deadline had passed");
     const endpoint = endpointFor(url);
     const release = await endpoint.acquire(deadline - now());
     if (!release) return notSent("no connection slot came free before the deadline");

@@ -11,8 +11,9 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import {
   emptyConfig,
+  findSetting,
+  parseHttpSettings,
   resolveHttpSettings,
-  resolveSetting,
   type ConfigSource,
   type SettingsContext,
 } from "./config";
@@ -200,6 +201,13 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
   async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const failures = validateFields(news, this.target.fields);
     failures.push(...this.target.checkSettings(news, this.context));
+    failures.push(...parseHttpSettings(this.context).failures);
+    const preflight = findSetting(this.context, preflightSetting);
+    if (preflight && !["true", "false"].includes(preflight.value))
+      failures.push({
+        property: "preflight",
+        reason: `${preflight.origin} must be "true" or "false", got "${preflight.value}"`,
+      });
     if (failures.length === 0 && this.wantsPreflight(olds, news))
       failures.push(...(await this.preflight(news)));
     return { inputs: news, failures };
@@ -207,10 +215,12 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
 
   /**
    * Only when this check leads to a termination (a new resource, or a replacement) and every
-   * identifying input is known; `preflight: false` or `termination:preflight = false` turns it off.
+   * identifying input is known; `preflight: false`, else `termination:preflight`, else
+   * `TERMINATION_PREFLIGHT` turns it off (the first of them that is set decides).
    */
   private wantsPreflight(olds: Props, news: Props): boolean {
-    if (news.preflight === false || resolveSetting(this.context, preflightSetting) === "false") return false;
+    const argument = typeof news.preflight === "boolean" ? news.preflight : undefined;
+    if (findSetting(this.context, preflightSetting, argument, "preflight")?.value === "false") return false;
     const identity = Object.keys(this.target.fields).filter(
       (key) => this.target.fields[key].onChange === "replace",
     );
@@ -325,9 +335,10 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
         result = await this.target.poll(inputs, settings, bound);
       } catch (error) {
         if (this.now() < deadline) throw error;
+        const seen = lastSummary ? `last seen: ${lastSummary}` : "nothing seen yet";
         throw new WaitTimeoutError(
-          `${this.target.describe(inputs)}: not stopped after waitTimeoutSeconds=${timeoutMs / 1000}; ` +
-            `the last status read was cut off: ${(error as Error).message}${lastSummary ? `; last seen: ${lastSummary}` : ""}`,
+          `${this.target.describe(inputs)}: not stopped after waitTimeoutSeconds=${timeoutMs / 1000}; ${seen}; ` +
+            `the status read at the deadline was cut off: ${(error as Error).message.replace(/\.$/, "")}`,
           { cause: error },
         );
       }

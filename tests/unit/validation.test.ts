@@ -57,6 +57,25 @@ describe("diff decisions", () => {
   }
 });
 
+describe("diff: a field documented as no change makes no change", () => {
+  const withSwitch: FieldTable = {
+    ...table,
+    preflight: { type: "boolean", onChange: "ignore", description: "a preview-time switch" },
+  };
+  const olds = { id: 1, preflight: true };
+  const cases: [string, Record<string, unknown>, boolean, string[]][] = [
+    ["preflight turned off", { id: 1, preflight: false }, false, []],
+    ["preflight removed", { id: 1 }, false, []],
+    ["preflight unknown in preview", { id: 1, preflight: UNKNOWN }, false, []],
+    ["preflight and a wait setting", { id: 1, preflight: false, wait: true }, true, []],
+  ];
+  for (const [name, news, changes, replaces] of cases) {
+    it(`${name}: changes=${changes}`, () => {
+      expect(diffFields(olds, news, withSwitch)).to.deep.equal({ changes, replaces });
+    });
+  }
+});
+
 describe("retry policy", () => {
   const settings = { maxAttempts: 3, maxRetryMs: 10_000 };
   const response = (status: number, retryAfterSeconds?: number, data?: unknown) => ({
