@@ -26,6 +26,11 @@ export interface FaultSpec {
   route: RouteName;
   /** How many requests it answers; default 1, -1 = until cleared. */
   times?: number;
+  /**
+   * Armed only once a request of this route has arrived after the fault was injected, e.g.
+   * `{route: "mrs.get_job", after: "mrs.kill"}` hangs the status reads after the kill, not the read before it.
+   */
+  after?: RouteName;
   fault: Fault;
 }
 
@@ -53,6 +58,8 @@ interface QueuedFault {
   fault: Fault;
   /** Remaining uses; -1 = unlimited. */
   remaining: number;
+  /** The route whose request arms it; undefined once armed. */
+  after?: RouteName;
 }
 
 interface RandomFaults {
@@ -68,9 +75,9 @@ export class FaultPlan {
   private random: RandomFaults | undefined;
 
   inject(spec: FaultSpec): void {
-    const { route, times, fault } = validateFaultSpec(spec);
+    const { route, times, fault, after } = validateFaultSpec(spec);
     const queue = this.queues.get(route) ?? [];
-    queue.push({ fault, remaining: times });
+    queue.push({ fault, remaining: times, after });
     this.queues.set(route, queue);
   }
 
@@ -95,14 +102,20 @@ export class FaultPlan {
 
   /** The fault that answers the next request of this route, if any. Injected faults go first. */
   take(route: RouteName): Fault | undefined {
-    return this.takeInjected(route) ?? this.drawRandom(route);
+    const fault = this.takeInjected(route) ?? this.drawRandom(route);
+    // This request arms the faults waiting for its route, for the requests that follow it.
+    for (const queue of this.queues.values())
+      for (const queued of queue) if (queued.after === route) queued.after = undefined;
+    return fault;
   }
 
   private takeInjected(route: RouteName): Fault | undefined {
     const queue = this.queues.get(route);
-    const head = queue?.[0];
-    if (queue === undefined || head === undefined) return undefined;
-    if (head.remaining > 0 && --head.remaining === 0) queue.shift();
+    // The first armed fault answers; faults not armed yet wait without blocking those behind them.
+    const index = queue?.findIndex((queued) => queued.after === undefined) ?? -1;
+    if (queue === undefined || index < 0) return undefined;
+    const head = queue[index];
+    if (head.remaining > 0 && --head.remaining === 0) queue.splice(index, 1);
     return head.fault;
   }
 
@@ -157,14 +170,18 @@ function invalid(path: string, problem: string): never {
   throw new FaultSpecError(`${path} ${problem}`);
 }
 
-export function validateFaultSpec(value: unknown): Required<FaultSpec> {
+export function validateFaultSpec(
+  value: unknown,
+): Required<Omit<FaultSpec, "after">> & Pick<FaultSpec, "after"> {
   if (!isPlainObject(value)) invalid("fault spec", "must be an object");
   if (!isRouteName(value.route)) invalid("route", `must be one of ${ROUTE_NAMES.join(", ")}`);
+  if (value.after !== undefined && !isRouteName(value.after))
+    invalid("after", `must be one of ${ROUTE_NAMES.join(", ")}`);
   const times = value.times ?? 1;
   if (typeof times !== "number" || !Number.isInteger(times) || (times < 1 && times !== -1)) {
     invalid("times", "must be a positive integer or -1 (until cleared)");
   }
-  return { route: value.route, times, fault: validateFault(value.fault) };
+  return { route: value.route, times, fault: validateFault(value.fault), after: value.after };
 }
 
 function validateFault(value: unknown): Fault {

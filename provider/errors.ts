@@ -1,11 +1,16 @@
 /**
  * The package's errors. Every message says what failed, where, and what to do next, and never
- * carries a credential. Type guards check `name` as well as `instanceof`: code that runs from a
- * serialized closure may see two copies of these classes.
+ * carries a credential. Type guards check names as well as `instanceof`: code that runs from a
+ * serialized closure may see two copies of these classes. The names come from the classes
+ * themselves, so a new class needs no list updated.
  */
 
 export class TerminationError extends Error {
-  override name = "TerminationError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    // Each subclass's name is its class's name, not a literal kept beside it.
+    this.name = new.target.name;
+  }
 }
 
 export interface ApiErrorDetails {
@@ -30,7 +35,6 @@ export interface ApiErrorDetails {
 
 /** The service answered, and the answer is a failure. */
 export class ApiError extends TerminationError {
-  override name = "ApiError";
   readonly service: string;
   readonly operation: string;
   readonly method: string;
@@ -60,13 +64,16 @@ function formatApiError(d: ApiErrorDetails): string {
   const text = d.serviceMessage?.trim() ? `: ${d.serviceMessage.trim()}` : "";
   const requestId = d.requestId ? ` (request id ${d.requestId})` : "";
   const attempts = d.attempts && d.attempts > 1 ? ` after ${d.attempts} attempts` : "";
-  const hint = d.hint ? `. ${d.hint}` : "";
+  const hint = d.hint
+    ? `. ${d.hint}`
+    : d.httpStatus === 429
+      ? ". Throttled (HTTP 429 Too Many Requests) until the retries ran out: lower termination:maxConcurrency, or try again later"
+      : "";
   return `${d.service}: ${d.operation} failed${attempts}: HTTP ${d.httpStatus} from ${d.method} ${d.url}${code}${text}${requestId}${hint}`;
 }
 
-/** No answer: the connection failed, was reset, or timed out. */
+/** No answer: the connection failed, was reset, or timed out. `cause` is the original error. */
 export class NetworkError extends TerminationError {
-  override name = "NetworkError";
   readonly attempts: number;
   constructor(message: string, attempts: number, options?: { cause?: unknown }) {
     super(message, options);
@@ -75,28 +82,10 @@ export class NetworkError extends TerminationError {
 }
 
 /** The request was sent, but the target did not reach a final state in time. */
-export class WaitTimeoutError extends TerminationError {
-  override name = "WaitTimeoutError";
-}
+export class WaitTimeoutError extends TerminationError {}
 
 /** Settings (credentials, endpoints) are missing or malformed. */
-export class ConfigurationError extends TerminationError {
-  override name = "ConfigurationError";
-}
-
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError || (error instanceof Error && error.name === "ApiError");
-}
-
-export function isTerminationError(error: unknown): error is TerminationError {
-  return (
-    error instanceof TerminationError ||
-    (error instanceof Error &&
-      ["TerminationError", "ApiError", "NetworkError", "WaitTimeoutError", "ConfigurationError"].includes(
-        error.name,
-      ))
-  );
-}
+export class ConfigurationError extends TerminationError {}
 
 /**
  * Thrown by `create` when the termination request was sent but a later step failed (the wait timed
@@ -104,7 +93,6 @@ export function isTerminationError(error: unknown): error is TerminationError {
  * than as never sent, and the next `pulumi up` resumes the wait instead of terminating again.
  */
 export class TerminationIncompleteError extends TerminationError {
-  override name = "TerminationIncompleteError";
   readonly id: string;
   readonly properties: Record<string, unknown>;
   readonly reasons: string[];
@@ -115,3 +103,30 @@ export class TerminationIncompleteError extends TerminationError {
     this.reasons = [message];
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ErrorClass<T extends Error> = abstract new (...args: any[]) => T;
+
+/**
+ * True for an instance of `cls` or of a subclass, including one from another copy of this module:
+ * some constructor in the error's prototype chain bears `cls`'s name.
+ */
+function isErrorOf<T extends Error>(cls: ErrorClass<T>) {
+  return (error: unknown): error is T => {
+    if (error instanceof cls) return true;
+    if (!(error instanceof Error)) return false;
+    for (let proto = Object.getPrototypeOf(error); proto && proto !== Error.prototype;) {
+      if (Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor.name === cls.name)
+        return true;
+      proto = Object.getPrototypeOf(proto);
+    }
+    return false;
+  };
+}
+
+export const isTerminationError = isErrorOf(TerminationError);
+export const isApiError = isErrorOf(ApiError);
+export const isNetworkError = isErrorOf(NetworkError);
+export const isWaitTimeoutError = isErrorOf(WaitTimeoutError);
+export const isConfigurationError = isErrorOf(ConfigurationError);
+export const isTerminationIncompleteError = isErrorOf(TerminationIncompleteError);

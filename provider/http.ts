@@ -6,8 +6,9 @@
  * Retry policy (documented in the README): retried are network errors (reset, timeout, refused
  * while connecting), 429 (honouring Retry-After in seconds), 502/503/504, and a 500 whose body
  * carries no service error code. Never retried: any other 4xx, a 500 with a business code, and
- * unknown errors. Delays grow exponentially with jitter, capped; attempts and total time are
- * both bounded.
+ * unknown errors. Delays grow exponentially with jitter, capped; attempts, throttled answers and
+ * total time are all bounded. A client bound to a deadline (`withDeadline`) never waits past it:
+ * not in an attempt, a retry delay, a throttling pause or the queue for a connection slot.
  */
 import { NetworkError } from "./errors";
 
@@ -36,6 +37,11 @@ export const httpDefaults: HttpSettings = {
 
 const baseDelayMs = 500;
 const maxDelayMs = 10_000;
+/**
+ * Throttled answers (429) do not use up `maxAttempts` (the request was turned away, not tried), but
+ * they are bounded too: a gateway that keeps saying 429, even with `Retry-After: 0`, is given up on.
+ */
+export const maxThrottledAnswers = 10;
 
 export interface Reporter {
   info(message: string): void;
@@ -77,6 +83,12 @@ export interface HttpResponse {
 
 export interface HttpClient {
   send(request: HttpRequest): Promise<HttpResponse>;
+  /**
+   * The same client (settings, endpoints, connections) whose requests all end by `deadlineMs`
+   * (epoch ms, on the client's clock): each attempt's timeout is the smaller of the request
+   * timeout and the time left, and no retry, delay or queueing runs past it.
+   */
+  withDeadline(deadlineMs: number): HttpClient;
 }
 
 export interface HttpDependencies {
@@ -88,7 +100,7 @@ export interface HttpDependencies {
 
 type Outcome =
   | { kind: "response"; status: number; data: unknown; retryAfterSeconds?: number }
-  | { kind: "network"; code: string; message: string; connected: boolean };
+  | { kind: "network"; code: string; message: string; connected: boolean; error?: unknown };
 
 export interface RetryDecision {
   retry: boolean;
@@ -111,7 +123,10 @@ const retriedNetworkCodes: Record<string, string> = {
   EAI_AGAIN: "name lookup failed temporarily",
 };
 
-/** Pure: what to do after an attempt. Exported for the table tests. */
+/**
+ * Pure: what to do after an attempt. Exported for the table tests. `attempt` counts the attempts
+ * that were not throttled, `throttled` the 429 answers so far (this one included).
+ */
 export function decideRetry(
   outcome: Outcome,
   attempt: number,
@@ -119,6 +134,7 @@ export function decideRetry(
   settings: Pick<HttpSettings, "maxAttempts" | "maxRetryMs">,
   random: number,
   isBusinessError: (status: number, data: unknown) => boolean = () => false,
+  throttled = 1,
 ): RetryDecision {
   let reason: string;
   let uncertain: boolean;
@@ -142,13 +158,17 @@ export function decideRetry(
     uncertain = status !== 429 && status !== 503;
     if (outcome.retryAfterSeconds !== undefined) retryAfterMs = outcome.retryAfterSeconds * 1000;
   }
-  const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+  // A 429 was turned away, not tried: it has its own count, not the attempts'.
+  const isThrottled = outcome.kind === "response" && outcome.status === 429;
+  const tries = isThrottled ? Math.max(1, throttled) : attempt;
+  const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (tries - 1));
   // "Equal jitter": half fixed, half random, so parallel clients spread out but never retry at once.
-  const delayMs = retryAfterMs ?? Math.round(backoff / 2 + (backoff / 2) * random);
-  // A 429 was turned away, not tried: it is bounded by the time budget, not the attempt count.
-  const throttled = outcome.kind === "response" && outcome.status === 429;
-  const retry = (throttled || attempt < settings.maxAttempts) && elapsedMs + delayMs <= settings.maxRetryMs;
-  return { retry, delayMs, reason, uncertain, throttled };
+  const jittered = Math.round(backoff / 2 + (backoff / 2) * random);
+  // Retry-After is honoured, but the backoff is its floor: `Retry-After: 0` must not become a tight loop.
+  const delayMs = isThrottled ? Math.max(retryAfterMs ?? 0, jittered) : (retryAfterMs ?? jittered);
+  const allowed = isThrottled ? tries < maxThrottledAnswers : attempt < settings.maxAttempts;
+  const retry = allowed && elapsedMs + delayMs <= settings.maxRetryMs;
+  return { retry, delayMs, reason, uncertain, throttled: isThrottled };
 }
 
 /**
@@ -166,8 +186,25 @@ class Endpoint {
     this.pausedUntil = Math.max(this.pausedUntil, untilMs);
   }
 
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  /** A slot, or undefined when none came free within `timeoutMs`. */
+  async acquire(timeoutMs = Infinity): Promise<(() => void) | undefined> {
+    if (this.active >= this.limit) {
+      const got = await new Promise<boolean>((resolve) => {
+        const waiter = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer =
+          timeoutMs === Infinity
+            ? undefined
+            : setTimeout(() => {
+                this.waiting.splice(this.waiting.indexOf(waiter), 1);
+                resolve(false);
+              }, timeoutMs);
+        this.waiting.push(waiter);
+      });
+      if (!got) return undefined;
+    }
     this.active++;
     return () => {
       this.active--;
@@ -229,125 +266,159 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
     return endpoint;
   }
 
+  /** Not sent: the deadline came first (no slot, or the endpoint paused by a 429 until after it). */
+  const notSent = (message: string): { outcome: Outcome; headers: Record<string, string> } => ({
+    outcome: { kind: "network", code: "EDEADLINE", message, connected: false },
+    headers: {},
+  });
+
   async function attempt(
     request: HttpRequest,
     url: URL,
-  ): Promise<{ outcome: Outcome; headers: Record<string, string> }> {
+    deadline: number,
+  ): Promise<{ outcome: Outcome; headers: Record<string, string>; cutOff?: boolean }> {
     const body = request.body ?? "";
+    if (now() >= deadline) return notSent("the deadline had passed");
     const endpoint = endpointFor(url);
-    const release = await endpoint.acquire();
+    const release = await endpoint.acquire(deadline - now());
+    if (!release) return notSent("no connection slot came free before the deadline");
     try {
       const paused = endpoint.pausedUntil - now();
-      if (paused > 0) await sleep(paused);
+      if (paused > 0) {
+        if (now() + paused >= deadline)
+          return notSent("the endpoint is throttled (HTTP 429) until after the deadline");
+        await sleep(paused);
+      }
+      const timeoutMs = Math.max(1, Math.min(settings.requestTimeoutMs, deadline - now()));
       // Signed after the wait for a slot, so that X-Sdk-Date is fresh when the request leaves.
       let headers: Record<string, string> = { Host: url.host, ...(request.headers ?? {}) };
       if (request.sign) headers = request.sign({ method: request.method, url, headers, body });
-      const response = await axios.request<string>({
-        method: request.method,
-        url: url.toString(),
-        headers,
-        data: request.method === "GET" ? undefined : body,
-        timeout: settings.requestTimeoutMs,
-        signal: AbortSignal.timeout(settings.requestTimeoutMs),
-        responseType: "text",
-        // Raw bodies both ways: what is signed must be exactly what is sent.
-        transformRequest: [(data: unknown) => data],
-        transformResponse: [(data: string) => data],
-        validateStatus: () => true,
-        // A redirect would carry our signed headers to another host.
-        maxRedirects: 0,
-        httpAgent,
-        httpsAgent,
-      });
-      const responseHeaders: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined && value !== null) responseHeaders[name.toLowerCase()] = String(value);
+      try {
+        const response = await axios.request<string>({
+          method: request.method,
+          url: url.toString(),
+          headers,
+          data: request.method === "GET" ? undefined : body,
+          timeout: timeoutMs,
+          signal: AbortSignal.timeout(timeoutMs),
+          responseType: "text",
+          // Raw bodies both ways: what is signed must be exactly what is sent.
+          transformRequest: [(data: unknown) => data],
+          transformResponse: [(data: string) => data],
+          validateStatus: () => true,
+          // A redirect would carry our signed headers to another host.
+          maxRedirects: 0,
+          httpAgent,
+          httpsAgent,
+        });
+        const responseHeaders: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined && value !== null) responseHeaders[name.toLowerCase()] = String(value);
+        }
+        return {
+          outcome: {
+            kind: "response",
+            status: response.status,
+            data: parseBody(typeof response.data === "string" ? response.data : ""),
+            retryAfterSeconds: parseRetryAfter(responseHeaders["retry-after"]),
+          },
+          headers: responseHeaders,
+        };
+      } catch (error) {
+        const e = error as { code?: string; message?: string; cause?: { code?: string } };
+        const code =
+          e.code === "ERR_CANCELED" || /timeout/i.test(e.message ?? "")
+            ? "ETIMEDOUT"
+            : (e.code ?? e.cause?.code ?? "UNKNOWN");
+        return {
+          outcome: {
+            kind: "network",
+            code,
+            message: e.message ?? String(error),
+            connected: code !== "ECONNREFUSED",
+            error,
+          },
+          headers: {},
+          // Timed out on the deadline's shorter clock, not the request timeout.
+          cutOff: code === "ETIMEDOUT" && timeoutMs < settings.requestTimeoutMs,
+        };
       }
-      return {
-        outcome: {
-          kind: "response",
-          status: response.status,
-          data: parseBody(typeof response.data === "string" ? response.data : ""),
-          retryAfterSeconds: parseRetryAfter(responseHeaders["retry-after"]),
-        },
-        headers: responseHeaders,
-      };
-    } catch (error) {
-      const e = error as { code?: string; message?: string; cause?: { code?: string } };
-      const code =
-        e.code === "ERR_CANCELED" || /timeout/i.test(e.message ?? "")
-          ? "ETIMEDOUT"
-          : (e.code ?? e.cause?.code ?? "UNKNOWN");
-      return {
-        outcome: {
-          kind: "network",
-          code,
-          message: e.message ?? String(error),
-          connected: code !== "ECONNREFUSED",
-        },
-        headers: {},
-      };
     } finally {
       release();
     }
   }
 
-  return {
-    async send(request) {
-      const url = new URL(request.url);
-      const started = now();
-      let uncertainAttempts = 0;
-      let throttledAnswers = 0;
-      for (let attemptNumber = 1; ; attemptNumber++) {
-        const { outcome, headers } = await attempt(request, url);
-        const requestId = headers["x-request-id"] ?? headers["x-bkapi-request-id"];
-        const decision =
-          outcome.kind === "response" && outcome.status < 400
-            ? undefined
-            : decideRetry(
-                outcome,
-                attemptNumber - throttledAnswers,
-                now() - started,
-                settings,
-                random(),
-                request.isBusinessError,
-              );
-        if (!decision?.retry) {
-          if (outcome.kind === "network") {
-            throw new NetworkError(
-              `${request.service}: ${request.operation} failed after ${attemptNumber} attempt(s): ` +
-                `${decision?.reason ?? outcome.message} (${outcome.code}) on ${request.method} ${displayUrl(url)}. ` +
-                `Check that the endpoint is reachable; raise the retry budget if the service is only slow.`,
-              attemptNumber,
-              { cause: new Error(outcome.message) },
+  async function send(request: HttpRequest, deadline: number): Promise<HttpResponse> {
+    const url = new URL(request.url);
+    const started = now();
+    let uncertainAttempts = 0;
+    let throttledAnswers = 0;
+    for (let attemptNumber = 1; ; attemptNumber++) {
+      const { outcome, headers, cutOff } = await attempt(request, url, deadline);
+      const requestId = headers["x-request-id"] ?? headers["x-bkapi-request-id"];
+      if (outcome.kind === "response" && outcome.status === 429) throttledAnswers++;
+      const decision =
+        outcome.kind === "response" && outcome.status < 400
+          ? undefined
+          : decideRetry(
+              outcome,
+              attemptNumber - throttledAnswers,
+              now() - started,
+              settings,
+              random(),
+              request.isBusinessError,
+              throttledAnswers,
             );
-          }
-          return {
-            status: outcome.status,
-            headers,
-            data: outcome.data,
-            requestId,
-            attempts: attemptNumber,
-            uncertainAttempts,
-          };
-        }
-        if (decision.uncertain) uncertainAttempts++;
-        const id = requestId ? `, request id ${requestId}` : "";
-        const delay = `${(decision.delayMs / 1000).toFixed(1)}s`;
-        if (decision.throttled) {
-          endpointFor(url).pause(now() + decision.delayMs);
-          throttledAnswers++;
-          reporter.info(
-            `${request.service}: ${request.operation}: throttled (HTTP 429${id}); retrying in ${delay}`,
-          );
-        } else {
-          reporter.info(
-            `${request.service}: ${request.operation}: ${decision.reason}${id}; ` +
-              `attempt ${attemptNumber - throttledAnswers + 1} of ${settings.maxAttempts} in ${delay}`,
+      // A retry whose delay would end at or past the deadline is not made.
+      const atDeadline =
+        cutOff ||
+        (outcome.kind === "network" && outcome.code === "EDEADLINE") ||
+        (decision?.retry === true && now() + decision.delayMs >= deadline);
+      if (!decision?.retry || atDeadline) {
+        if (outcome.kind === "network") {
+          const why = cutOff
+            ? `${decision?.reason ?? outcome.message}, cut off at the deadline`
+            : (decision?.reason ?? outcome.message);
+          throw new NetworkError(
+            `${request.service}: ${request.operation} failed after ${attemptNumber} attempt(s): ` +
+              `${why} (${outcome.code}) on ${request.method} ${displayUrl(url)}. ` +
+              (atDeadline
+                ? "The operation's deadline was reached; nothing more is sent."
+                : "Check that the endpoint is reachable; raise the retry budget if the service is only slow."),
+            attemptNumber,
+            { cause: outcome.error },
           );
         }
-        await sleep(decision.delayMs);
+        return {
+          status: outcome.status,
+          headers,
+          data: outcome.data,
+          requestId,
+          attempts: attemptNumber,
+          uncertainAttempts,
+        };
       }
-    },
-  };
+      if (decision.uncertain) uncertainAttempts++;
+      const id = requestId ? `, request id ${requestId}` : "";
+      const delay = `${(decision.delayMs / 1000).toFixed(1)}s`;
+      if (decision.throttled) {
+        endpointFor(url).pause(now() + decision.delayMs);
+        reporter.info(
+          `${request.service}: ${request.operation}: throttled (HTTP 429${id}, ${throttledAnswers} of at most ${maxThrottledAnswers}); retrying in ${delay}`,
+        );
+      } else {
+        reporter.info(
+          `${request.service}: ${request.operation}: ${decision.reason}${id}; ` +
+            `attempt ${attemptNumber - throttledAnswers + 1} of ${settings.maxAttempts} in ${delay}`,
+        );
+      }
+      await sleep(decision.delayMs);
+    }
+  }
+
+  const client = (deadline: number): HttpClient => ({
+    send: (request) => send(request, deadline),
+    withDeadline: (deadlineMs) => client(Math.min(deadline, deadlineMs)),
+  });
+  return client(Infinity);
 }

@@ -34,7 +34,11 @@ export {
   TerminationIncompleteError,
   WaitTimeoutError,
   isApiError,
+  isConfigurationError,
+  isNetworkError,
   isTerminationError,
+  isTerminationIncompleteError,
+  isWaitTimeoutError,
 } from "./errors";
 export type { Outcome, TerminationRecord } from "./lifecycle";
 export { TerminationResource, type TerminationArgs } from "./resource";

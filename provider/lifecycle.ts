@@ -11,8 +11,9 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import {
   emptyConfig,
+  findSetting,
+  parseHttpSettings,
   resolveHttpSettings,
-  resolveSetting,
   type ConfigSource,
   type SettingsContext,
 } from "./config";
@@ -256,6 +257,13 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
   async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const failures = validateFields(news, this.target.fields);
     failures.push(...this.target.checkSettings(news, this.context));
+    failures.push(...parseHttpSettings(this.context).failures);
+    const preflight = findSetting(this.context, preflightSetting);
+    if (preflight && !["true", "false"].includes(preflight.value))
+      failures.push({
+        property: "preflight",
+        reason: `${preflight.origin} must be "true" or "false", got "${preflight.value}"`,
+      });
     if (failures.length === 0 && this.preflightInCheck && this.wantsPreflight(olds, news))
       failures.push(...(await this.preflight(news)));
     return { inputs: news, failures };
@@ -263,10 +271,12 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
 
   /**
    * Only when this check leads to a termination (a new resource, or a replacement) and every
-   * identifying input is known; `preflight: false` or `termination:preflight = false` turns it off.
+   * identifying input is known; `preflight: false`, else `termination:preflight`, else
+   * `TERMINATION_PREFLIGHT` turns it off (the first of them that is set decides).
    */
   wantsPreflight(olds: Props, news: Props): boolean {
-    if (news.preflight === false || resolveSetting(this.context, preflightSetting) === "false") return false;
+    const argument = typeof news.preflight === "boolean" ? news.preflight : undefined;
+    if (findSetting(this.context, preflightSetting, argument, "preflight")?.value === "false") return false;
     const identity = Object.keys(this.target.fields).filter(
       (key) => this.target.fields[key].onChange === "replace",
     );
@@ -352,7 +362,7 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
       const remedy =
         error instanceof WaitTimeoutError ? "resume waiting, or raise waitTimeoutSeconds" : "resume waiting";
       throw incompleteError(
-        `${incomplete ? `${incomplete}\n` : ""}${(error as Error).message}. The termination request was sent (request id ${String(record.requestId ?? "unknown")}); ` +
+        `${incomplete ? `${incomplete}\n` : ""}${(error as Error).message.replace(/\.$/, "")}. The termination request was sent (request id ${String(record.requestId ?? "unknown")}); ` +
           `run \`pulumi up\` again to ${incomplete ? "retry what failed and " : ""}${remedy}.`,
         id,
         record,
@@ -360,14 +370,30 @@ export class TerminationProvider<Inputs extends WaitInputs, Settings> implements
     }
   }
 
+  /**
+   * Polls until the target has stopped or the deadline passes. The reads go through a client bound
+   * to the deadline, so that a hung read or a retry cannot hold the wait past it.
+   */
   private async waitUntilStopped(inputs: Inputs, settings: Settings, session: Session): Promise<PollResult> {
     const timeoutMs = (inputs.waitTimeoutSeconds ?? waitDefaults.waitTimeoutSeconds) * 1000;
     const started = this.now();
     const deadline = started + timeoutMs;
+    const bound: Session = { ...session, http: session.http.withDeadline(deadline) };
     let interval = this.pollIntervalMs;
     let lastSummary = "";
     for (;;) {
-      const result = await this.target.poll(inputs, settings, session);
+      let result: PollResult;
+      try {
+        result = await this.target.poll(inputs, settings, bound);
+      } catch (error) {
+        if (this.now() < deadline) throw error;
+        const seen = lastSummary ? `last seen: ${lastSummary}` : "nothing seen yet";
+        throw new WaitTimeoutError(
+          `${this.target.describe(inputs)}: not stopped after waitTimeoutSeconds=${timeoutMs / 1000}; ${seen}; ` +
+            `the status read at the deadline was cut off: ${(error as Error).message.replace(/\.$/, "")}`,
+          { cause: error },
+        );
+      }
       const elapsed = Math.round((this.now() - started) / 1000);
       if (result.stopped) {
         this.reporter.info(`${this.target.describe(inputs)}: ${result.summary} after ${elapsed}s`);

@@ -161,14 +161,17 @@ export interface FieldDiff {
   replaces: string[];
 }
 
-/** Which declared fields changed and which of those force a new termination; `__provider` never counts. */
+/**
+ * Which declared fields changed and which of those force a new termination; `__provider` and
+ * fields documented as no change (`onChange: "ignore"`) never count.
+ */
 export function diffFields(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
   table: FieldTable,
 ): FieldDiff {
   const changed = Object.keys(table).filter(
-    (key) => isUnknown(news[key]) || !sameValue(olds[key], news[key]),
+    (key) => table[key].onChange !== "ignore" && (isUnknown(news[key]) || !sameValue(olds[key], news[key])),
   );
   return {
     changes: changed.length > 0,

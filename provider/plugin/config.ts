@@ -209,10 +209,17 @@ for (const name of objectNames)
 for (const [key, property] of Object.entries(terminationProperties))
   wording.set(property.spec.config, `provider setting \`${key}\``);
 
-/** Rewords the shared messages' config keys into the plugin's provider settings. */
+/**
+ * Rewords the shared messages' config keys into the plugin's provider settings. The messages name
+ * a key two ways: "stack config `ns:key`" (what to set) and "`ns:key` (stack config)" (where a bad
+ * value came from).
+ */
 export function pluginWording(text: string): string {
-  return text.replace(/stack config `([a-z]+:[A-Za-z]+)`/g, (whole, key: string) => {
-    const place = wording.get(key);
-    return place ? `${place} (stack config \`termination:${place.split("`")[1].split(".")[0]}\`)` : whole;
-  });
+  const place = (key: string) => {
+    const setting = wording.get(key);
+    return setting && `${setting} (stack config \`termination:${setting.split("`")[1].split(".")[0]}\`)`;
+  };
+  return text
+    .replace(/stack config `([a-z]+:[A-Za-z]+)`/g, (whole, key: string) => place(key) ?? whole)
+    .replace(/`([a-z]+:[A-Za-z]+)` \(stack config\)/g, (whole, key: string) => place(key) ?? whole);
 }

@@ -3,8 +3,17 @@
  * credentials come from, signed or token-authenticated requests, the error shapes (`error_code`
  * or `errorCode`), and the job reads. Shared by the MrsJobTermination target and the lookups.
  */
-import { describeSetting, resolveSetting, type SettingSpec, type SettingsContext } from "../config";
-import { ApiError, ConfigurationError, TerminationError } from "../errors";
+import {
+  describeSetting,
+  findGroup,
+  findSetting,
+  resolveSetting,
+  throwFailures,
+  type FoundSetting,
+  type SettingSpec,
+  type SettingsContext,
+} from "../config";
+import { ApiError, TerminationError } from "../errors";
 import { displayUrl, type HttpResponse } from "../http";
 import type { Session } from "../lifecycle";
 import { rfc3986Encode, signRequest, type AkSkCredentials } from "../signing/sdkHmacSha256";
@@ -41,82 +50,149 @@ export interface MrsSettings {
   auth: MrsAuth;
 }
 
-function credentialFailures(context: SettingsContext): CheckFailure[] {
-  const has = (spec: SettingSpec) => resolveSetting(context, spec) !== undefined;
+/** How to authenticate: AK/SK (with a security token for temporary credentials), or an IAM token. */
+const authSpecs = {
+  accessKey: mrsSettingSpecs.accessKey,
+  secretKey: mrsSettingSpecs.secretKey,
+  securityToken: mrsSettingSpecs.securityToken,
+  authToken: mrsSettingSpecs.authToken,
+};
+/** Where the API is: an endpoint, or a region (and cloud domain) it is derived from. */
+const locationSpecs = {
+  region: mrsSettingSpecs.region,
+  cloud: mrsSettingSpecs.cloud,
+  endpoint: mrsSettingSpecs.endpoint,
+};
+
+const defaultCloud = "myhuaweicloud.com";
+/** A DNS domain: labels of letters, digits and inner hyphens, at least two of them. */
+const cloudPattern = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+
+type Resolved<T> = { value?: T; failures: CheckFailure[] };
+
+function resolveAuth(context: SettingsContext): Resolved<MrsAuth> {
+  const found = findGroup(context, authSpecs);
   const s = mrsSettingSpecs;
-  if (has(s.accessKey) !== has(s.secretKey)) {
-    return [
-      {
-        property: "credentials",
-        reason: `an access key needs its secret key: set both ${describeSetting(s.accessKey)} and ${describeSetting(s.secretKey)}`,
+  const { accessKey, secretKey, securityToken, authToken } = found;
+  if (accessKey || secretKey) {
+    if (!accessKey || !secretKey) {
+      const [have, missing] = accessKey ? [accessKey, s.secretKey] : [secretKey as FoundSetting, s.accessKey];
+      const where =
+        have.source === "stack config"
+          ? `stack config \`${missing.config}\``
+          : `environment \`${missing.env[0]}\``;
+      return {
+        failures: [
+          {
+            property: "credentials",
+            reason: `an access key needs its secret key from the same place: ${have.origin} is set, so set ${where} too (credentials are taken whole from the highest source that sets any of them)`,
+          },
+        ],
+      };
+    }
+    return {
+      value: {
+        kind: "aksk",
+        credentials: {
+          accessKey: accessKey.value,
+          secretKey: secretKey.value,
+          securityToken: securityToken?.value,
+        },
       },
-    ];
+      failures: [],
+    };
   }
-  if (!has(s.accessKey) && !has(s.authToken)) {
-    return [
+  if (authToken) return { value: { kind: "token", token: authToken.value }, failures: [] };
+  if (securityToken)
+    return {
+      failures: [
+        {
+          property: "credentials",
+          reason: `${securityToken.origin} is set without an access key and secret key beside it: temporary credentials need all three from the same place`,
+        },
+      ],
+    };
+  return {
+    failures: [
       {
         property: "credentials",
         reason: `no Huawei Cloud credentials: set ${describeSetting(s.accessKey)} with ${describeSetting(s.secretKey)} (as secrets), or an IAM token in ${describeSetting(s.authToken)}`,
       },
-    ];
-  }
-  return [];
+    ],
+  };
+}
+
+/**
+ * The endpoint from the highest source that says where the API is; undefined while an argument is
+ * unknown. `checkArguments: false` when the field table already checks the resource's arguments.
+ */
+function resolveLocation(
+  inputs: MrsLocation,
+  context: SettingsContext,
+  checkArguments = true,
+): Resolved<URL> {
+  if (isUnknown(inputs.region) || isUnknown(inputs.endpoint)) return { failures: [] };
+  const s = mrsSettingSpecs;
+  const found = findGroup(context, locationSpecs, { region: inputs.region, endpoint: inputs.endpoint });
+  const failures: CheckFailure[] = [];
+  const { region, cloud, endpoint } = found;
+  const checked = (setting?: FoundSetting) =>
+    setting !== undefined && (checkArguments || setting.source !== "resource argument");
+  if (checked(region) && region && !regionPattern.test(region.value))
+    failures.push({
+      property: "region",
+      reason: `${region.origin} must be a region name such as cn-north-4, got ${JSON.stringify(region.value)}`,
+    });
+  if (checked(cloud) && cloud && !cloudPattern.test(cloud.value))
+    failures.push({
+      property: "cloud",
+      reason: `${cloud.origin} must be a domain such as ${defaultCloud}, got ${JSON.stringify(cloud.value)}`,
+    });
+  const endpointProblem = checked(endpoint) && endpoint && checkEndpoint(endpoint.value);
+  if (endpoint && endpointProblem)
+    failures.push({ property: "endpoint", reason: `${endpoint.origin} ${endpointProblem}` });
+  if (!endpoint && !region)
+    failures.push({
+      property: "region",
+      reason: `is required to find the MRS endpoint: set ${describeSetting(s.region, "region")}, or an endpoint in ${describeSetting(s.endpoint, "endpoint")}${
+        cloud ? ` (${cloud.origin} is set there, and where the API is comes whole from one place)` : ""
+      }`,
+    });
+  // An argument's own problem (reported by the field table) still stops the URL from being made.
+  const unusable = endpoint ? checkEndpoint(endpoint.value) : !regionPattern.test(String(region?.value));
+  if (failures.length > 0 || unusable) return { failures };
+  const url = endpoint?.value ?? `https://mrs.${region?.value}.${cloud?.value ?? defaultCloud}`;
+  return { value: new URL(url), failures };
 }
 
 export function checkMrsSettings(news: Record<string, unknown>, context: SettingsContext): CheckFailure[] {
-  const failures = credentialFailures(context);
+  const failures = resolveAuth(context).failures;
   const s = mrsSettingSpecs;
   if (!isUnknown(news.projectId)) {
-    const projectId = resolveSetting(context, s.projectId, news.projectId);
+    const projectId = findSetting(context, s.projectId, news.projectId);
     if (projectId === undefined)
       failures.push({
         property: "projectId",
         reason: `is required: set ${describeSetting(s.projectId, "projectId")}`,
       });
-    else if (news.projectId === undefined && checkPathId(projectId))
+    else if (projectId.source !== "resource argument" && checkPathId(projectId.value))
       failures.push({
         property: "projectId",
-        reason: `${describeSetting(s.projectId)} ${checkPathId(projectId)}`,
+        reason: `${projectId.origin} ${checkPathId(projectId.value)}`,
       });
   }
-  if (!isUnknown(news.endpoint) && !isUnknown(news.region) && news.endpoint === undefined) {
-    const endpoint = resolveSetting(context, s.endpoint);
-    if (endpoint !== undefined) {
-      const problem = checkEndpoint(endpoint);
-      if (problem)
-        failures.push({ property: "endpoint", reason: `${describeSetting(s.endpoint)} ${problem}` });
-    } else if (resolveSetting(context, s.region, news.region) === undefined) {
-      failures.push({
-        property: "region",
-        reason: `is required to find the MRS endpoint: set ${describeSetting(s.region, "region")}, or an endpoint in ${describeSetting(s.endpoint, "endpoint")}`,
-      });
-    }
-  }
+  failures.push(...resolveLocation(news as MrsLocation, context, false).failures);
   return failures;
 }
 
 export function resolveMrsSettings(inputs: MrsLocation, context: SettingsContext): MrsSettings {
-  const failures = checkMrsSettings(inputs as Record<string, unknown>, context);
-  if (failures.length > 0)
-    throw new ConfigurationError(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
-  const s = mrsSettingSpecs;
-  const region = resolveSetting(context, s.region, inputs.region);
-  const cloud = resolveSetting(context, s.cloud) ?? "myhuaweicloud.com";
-  const endpoint = resolveSetting(context, s.endpoint, inputs.endpoint) ?? `https://mrs.${region}.${cloud}`;
-  const accessKey = resolveSetting(context, s.accessKey);
-  const auth: MrsAuth = accessKey
-    ? {
-        kind: "aksk",
-        credentials: {
-          accessKey,
-          secretKey: resolveSetting(context, s.secretKey) as string,
-          securityToken: resolveSetting(context, s.securityToken),
-        },
-      }
-    : { kind: "token", token: resolveSetting(context, s.authToken) as string };
+  throwFailures(checkMrsSettings(inputs as Record<string, unknown>, context));
+  const auth = resolveAuth(context).value as MrsAuth;
+  const endpoint = resolveLocation(inputs, context);
+  throwFailures(endpoint.failures);
   return {
-    endpoint: new URL(endpoint),
-    projectId: resolveSetting(context, s.projectId, inputs.projectId) as string,
+    endpoint: endpoint.value as URL,
+    projectId: resolveSetting(context, mrsSettingSpecs.projectId, inputs.projectId) as string,
     auth,
   };
 }

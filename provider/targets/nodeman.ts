@@ -5,8 +5,15 @@
  * `X-Bkapi-Error-*` headers.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { describeSetting, resolveSetting, type SettingSpec, type SettingsContext } from "../config";
-import { ApiError, ConfigurationError, isApiError, TerminationError } from "../errors";
+import {
+  describeSetting,
+  findGroup,
+  throwFailures,
+  type FoundSetting,
+  type SettingSpec,
+  type SettingsContext,
+} from "../config";
+import { ApiError, isApiError, TerminationError } from "../errors";
 import { displayUrl, type HttpResponse } from "../http";
 import {
   commonFields,
@@ -110,72 +117,102 @@ export interface NodemanSettings {
   authorizationHeader: string;
 }
 
-function routeFor(news: Record<string, unknown>, context: SettingsContext): "apigw" | "esb" | undefined {
-  if (news.route === "apigw" || news.route === "esb") return news.route;
-  if (resolveSetting(context, settingSpecs.apigwUrlTemplate)) return "apigw";
-  if (resolveSetting(context, settingSpecs.esbUrl)) return "esb";
-  return undefined;
+/** Settings that go together: the highest source that sets any of a group decides the whole group. */
+const groups = {
+  app: { appCode: settingSpecs.appCode, appSecret: settingSpecs.appSecret },
+  user: {
+    username: settingSpecs.username,
+    bkToken: settingSpecs.bkToken,
+    accessToken: settingSpecs.accessToken,
+  },
+  /** Where NodeMan is: the ESB root or the gateway's URL template. */
+  location: { esbUrl: settingSpecs.esbUrl, apigwUrlTemplate: settingSpecs.apigwUrlTemplate },
+};
+
+interface Resolved {
+  route?: "apigw" | "esb";
+  /** The ESB root or the gateway template, as set. */
+  url?: FoundSetting;
+  auth: Partial<Record<"appCode" | "appSecret" | "username" | "bkToken" | "accessToken", FoundSetting>>;
+  failures: CheckFailure[];
 }
 
-function checkSettings(news: Record<string, unknown>, context: SettingsContext): CheckFailure[] {
+function resolveAll(news: Record<string, unknown>, context: SettingsContext): Resolved {
   const s = settingSpecs;
   const failures: CheckFailure[] = [];
+  const app = findGroup(context, groups.app);
+  const user = findGroup(context, groups.user);
   for (const key of ["appCode", "appSecret"] as const) {
-    if (!resolveSetting(context, s[key]))
-      failures.push({ property: "credentials", reason: `missing: set ${describeSetting(s[key])}` });
+    if (app[key]) continue;
+    const other = app[key === "appCode" ? "appSecret" : "appCode"];
+    failures.push({
+      property: "credentials",
+      reason: other
+        ? `${other.origin} is set, so the app's ${key} must come from the same place: set ${other.source === "stack config" ? `stack config \`${s[key].config}\`` : `environment \`${s[key].env[0]}\``}`
+        : `missing: set ${describeSetting(s[key])}`,
+    });
   }
-  if (
-    !resolveSetting(context, s.username) &&
-    !resolveSetting(context, s.bkToken) &&
-    !resolveSetting(context, s.accessToken)
-  ) {
+  if (!user.username && !user.bkToken && !user.accessToken) {
     failures.push({
       property: "credentials",
       reason: `no user: set ${describeSetting(s.username)}, ${describeSetting(s.bkToken)} or ${describeSetting(s.accessToken)}`,
     });
   }
-  if (isUnknown(news.route)) return failures;
-  const route = routeFor(news, context);
+  const auth = { ...app, ...user };
+  if (isUnknown(news.route)) return { auth, failures };
+  const location = findGroup(context, groups.location);
+  const argument = news.route === "apigw" || news.route === "esb" ? news.route : undefined;
+  // Both set in the same place: the gateway, as before; a `route` argument picks between them.
+  const route = argument ?? (location.apigwUrlTemplate ? "apigw" : location.esbUrl ? "esb" : undefined);
   if (route === undefined) {
     failures.push({
       property: "route",
       reason: `no NodeMan endpoint: set ${describeSetting(s.apigwUrlTemplate)} or ${describeSetting(s.esbUrl)}`,
     });
-    return failures;
+    return { auth, failures };
   }
-  const spec = route === "apigw" ? s.apigwUrlTemplate : s.esbUrl;
-  const value = resolveSetting(context, spec);
-  if (value === undefined) {
-    failures.push({ property: "route", reason: `route "${route}" needs ${describeSetting(spec)}` });
-  } else {
-    const problem = checkEndpoint(value.replace("{api_name}", "bk-nodeman"));
-    if (problem) failures.push({ property: "route", reason: `${describeSetting(spec)} ${problem}` });
+  const url = route === "apigw" ? location.apigwUrlTemplate : location.esbUrl;
+  if (url === undefined) {
+    const spec = route === "apigw" ? s.apigwUrlTemplate : s.esbUrl;
+    const chosen = Object.values(location)[0] as FoundSetting | undefined;
+    failures.push({
+      property: "route",
+      reason: `route "${route}" needs ${describeSetting(spec)}${
+        chosen
+          ? `; where NodeMan is comes whole from ${chosen.source} (${chosen.origin} is set), so set it there`
+          : ""
+      }`,
+    });
+    return { route, auth, failures };
   }
-  return failures;
+  const problem = checkEndpoint(url.value.replace("{api_name}", "bk-nodeman"));
+  if (problem) failures.push({ property: "route", reason: `${url.origin} ${problem}` });
+  return { route, url, auth, failures };
+}
+
+function checkSettings(news: Record<string, unknown>, context: SettingsContext): CheckFailure[] {
+  return resolveAll(news, context).failures;
 }
 
 function resolveSettings(inputs: NodemanTaskTerminationInputs, context: SettingsContext): NodemanSettings {
-  const failures = checkSettings(inputs as unknown as Record<string, unknown>, context);
-  if (failures.length > 0)
-    throw new ConfigurationError(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
-  const s = settingSpecs;
-  const route = routeFor(inputs as unknown as Record<string, unknown>, context) as "apigw" | "esb";
-  const root =
-    route === "apigw"
-      ? `${(resolveSetting(context, s.apigwUrlTemplate) as string).replace("{api_name}", "bk-nodeman").replace(/\/$/, "")}/${inputs.stage ?? "prod"}`
-      : `${(resolveSetting(context, s.esbUrl) as string).replace(/\/$/, "")}/api/c/compapi/v2/nodeman`;
-  const auth: BluekingAuth = {
-    bk_app_code: resolveSetting(context, s.appCode) as string,
-    bk_app_secret: resolveSetting(context, s.appSecret) as string,
-  };
-  const username = resolveSetting(context, s.username);
-  const bkToken = resolveSetting(context, s.bkToken);
-  const accessToken = resolveSetting(context, s.accessToken);
-  if (username) auth.bk_username = username;
-  if (accessToken) auth.access_token = accessToken;
-  else if (bkToken) auth.bk_token = bkToken;
-  return {
+  const {
     route,
+    url,
+    auth: found,
+    failures,
+  } = resolveAll(inputs as unknown as Record<string, unknown>, context);
+  throwFailures(failures);
+  const base = (url as FoundSetting).value.replace("{api_name}", "bk-nodeman").replace(/\/$/, "");
+  const root = route === "apigw" ? `${base}/${inputs.stage ?? "prod"}` : `${base}/api/c/compapi/v2/nodeman`;
+  const auth: BluekingAuth = {
+    bk_app_code: found.appCode?.value as string,
+    bk_app_secret: found.appSecret?.value as string,
+  };
+  if (found.username) auth.bk_username = found.username.value;
+  if (found.accessToken) auth.access_token = found.accessToken.value;
+  else if (found.bkToken) auth.bk_token = found.bkToken.value;
+  return {
+    route: route as "apigw" | "esb",
     baseUrl: new URL(`${root}/backend/api/subscription/`),
     auth,
     authorizationHeader: JSON.stringify(auth),

@@ -92,6 +92,174 @@ const cases: ["mrs" | "nodeman", Record<string, unknown>, string][] = [
   ["nodeman", { ...nodeman, appSecret: "inline" }, "appSecret"],
 ];
 
+/**
+ * Settings from stack config or the environment: [resource, stack config added (undefined removes
+ * a key), environment, the property the failure must name, the setting and source its reason names].
+ */
+const settingCases: [
+  "mrs" | "nodeman",
+  Record<string, string | undefined>,
+  Record<string, string>,
+  string,
+  string,
+][] = [
+  // Integer settings are integers from 1 (issue 11.6): "0.5" used to hang create forever.
+  [
+    "mrs",
+    { "termination:maxConcurrency": "0.5" },
+    {},
+    "maxConcurrency",
+    "`termination:maxConcurrency` (stack config)",
+  ],
+  [
+    "mrs",
+    { "termination:maxConcurrency": "0" },
+    {},
+    "maxConcurrency",
+    "`termination:maxConcurrency` (stack config)",
+  ],
+  [
+    "mrs",
+    {},
+    { TERMINATION_MAX_CONCURRENCY: "0.5" },
+    "maxConcurrency",
+    "`TERMINATION_MAX_CONCURRENCY` (environment)",
+  ],
+  [
+    "mrs",
+    {},
+    { TERMINATION_MAX_CONCURRENCY: "1001" },
+    "maxConcurrency",
+    "`TERMINATION_MAX_CONCURRENCY` (environment)",
+  ],
+  [
+    "nodeman",
+    { "termination:maxAttempts": "1.5" },
+    {},
+    "maxAttempts",
+    "`termination:maxAttempts` (stack config)",
+  ],
+  ["mrs", { "termination:maxAttempts": "-1" }, {}, "maxAttempts", "`termination:maxAttempts` (stack config)"],
+  ["mrs", {}, { TERMINATION_MAX_ATTEMPTS: "1e1" }, "maxAttempts", "`TERMINATION_MAX_ATTEMPTS` (environment)"],
+  ["mrs", {}, { TERMINATION_MAX_ATTEMPTS: " 5" }, "maxAttempts", "`TERMINATION_MAX_ATTEMPTS` (environment)"],
+  [
+    "mrs",
+    { "termination:requestTimeoutSeconds": "0" },
+    {},
+    "requestTimeoutSeconds",
+    "`termination:requestTimeoutSeconds` (stack config)",
+  ],
+  [
+    "nodeman",
+    {},
+    { TERMINATION_REQUEST_TIMEOUT_SECONDS: "0x10" },
+    "requestTimeoutSeconds",
+    "`TERMINATION_REQUEST_TIMEOUT_SECONDS` (environment)",
+  ],
+  [
+    "mrs",
+    { "termination:maxRetrySeconds": "Infinity" },
+    {},
+    "maxRetrySeconds",
+    "`termination:maxRetrySeconds` (stack config)",
+  ],
+  [
+    "mrs",
+    {},
+    { TERMINATION_MAX_RETRY_SECONDS: "86401" },
+    "maxRetrySeconds",
+    "`TERMINATION_MAX_RETRY_SECONDS` (environment)",
+  ],
+  [
+    "mrs",
+    { "termination:insecureSkipTlsVerify": "yes" },
+    {},
+    "insecureSkipTlsVerify",
+    "`termination:insecureSkipTlsVerify` (stack config)",
+  ],
+  [
+    "mrs",
+    { "termination:caBundle": "/nonexistent/ca.pem" },
+    {},
+    "caBundle",
+    "`termination:caBundle` (stack config)",
+  ],
+  ["nodeman", {}, { TERMINATION_PREFLIGHT: "no" }, "preflight", "`TERMINATION_PREFLIGHT` (environment)"],
+  // A region, cloud or endpoint from any source (issue 11.9): "cn-north-4 " ended in a bare TypeError,
+  // "cn-north-4/x" sent the token to host mrs.cn-north-4.
+  [
+    "mrs",
+    { "huaweicloud:mrsEndpoint": undefined, "huaweicloud:region": "cn-north-4 " },
+    {},
+    "region",
+    "`huaweicloud:region` (stack config)",
+  ],
+  [
+    "mrs",
+    { "huaweicloud:mrsEndpoint": undefined, "huaweicloud:region": "cn-north-4/x" },
+    {},
+    "region",
+    "`huaweicloud:region` (stack config)",
+  ],
+  [
+    "mrs",
+    { "huaweicloud:mrsEndpoint": undefined, "huaweicloud:region": undefined },
+    { HW_REGION_NAME: "cn-north-4/x" },
+    "region",
+    "`HW_REGION_NAME` (environment)",
+  ],
+  [
+    "mrs",
+    { "huaweicloud:mrsEndpoint": undefined, "huaweicloud:region": undefined },
+    { HW_REGION_NAME: "cn-north-4@evil.example" },
+    "region",
+    "`HW_REGION_NAME` (environment)",
+  ],
+  [
+    "mrs",
+    { "huaweicloud:mrsEndpoint": undefined, "huaweicloud:cloud": "example.com/x" },
+    {},
+    "cloud",
+    "`huaweicloud:cloud` (stack config)",
+  ],
+  [
+    "mrs",
+    { "huaweicloud:mrsEndpoint": undefined, "huaweicloud:cloud": "example.com " },
+    {},
+    "cloud",
+    "`huaweicloud:cloud` (stack config)",
+  ],
+  [
+    "mrs",
+    { "huaweicloud:mrsEndpoint": undefined, "huaweicloud:region": undefined },
+    { HW_CLOUD: "evil.example:8080" },
+    "cloud",
+    "`HW_CLOUD` (environment)",
+  ],
+  [
+    "mrs",
+    { "huaweicloud:mrsEndpoint": "ftp://mrs.example.com" },
+    {},
+    "endpoint",
+    "`huaweicloud:mrsEndpoint` (stack config)",
+  ],
+  [
+    "mrs",
+    { "huaweicloud:mrsEndpoint": undefined, "huaweicloud:region": undefined },
+    { HW_MRS_ENDPOINT: "https://u:p@mrs.example.com" },
+    "endpoint",
+    "`HW_MRS_ENDPOINT` (environment)",
+  ],
+  ["mrs", { "huaweicloud:projectId": "p/../q" }, {}, "projectId", "`huaweicloud:projectId` (stack config)"],
+  [
+    "nodeman",
+    { "blueking:apigwUrlTemplate": "not a url/{api_name}" },
+    {},
+    "route",
+    "`blueking:apigwUrlTemplate` (stack config)",
+  ],
+];
+
 describe("bad-input table: check refuses, names the field, sends nothing", () => {
   let emulator: Emulator;
   before(async () => {
@@ -101,7 +269,8 @@ describe("bad-input table: check refuses, names the field, sends nothing", () =>
     await emulator.close();
   });
 
-  it(`holds at least 50 cases (${cases.length})`, () => expect(cases.length).to.be.at.least(50));
+  it(`holds at least 50 cases (${cases.length} inputs, ${settingCases.length} settings)`, () =>
+    expect(cases.length).to.be.at.least(50));
 
   for (const [resource, inputs, property] of cases) {
     it(`${resource} ${JSON.stringify(inputs).slice(0, 90)} → ${property}`, async () => {
@@ -112,6 +281,26 @@ describe("bad-input table: check refuses, names the field, sends nothing", () =>
       const failures = (await provider.check({}, inputs)).failures ?? [];
       expect(failures.map((f) => f.property)).to.include(property);
       for (const failure of failures) expect(failure.reason).to.be.a("string").with.length.above(5);
+      expect(emulator.requests()).to.deep.equal([]);
+    });
+  }
+
+  for (const [resource, configChanges, env, property, origin] of settingCases) {
+    it(`${resource} settings ${JSON.stringify({ ...configChanges, ...env }).slice(0, 80)} → ${property}`, async () => {
+      const base = resource === "mrs" ? huaweiConfig(emulator.url) : bluekingConfig(emulator.url, "apigw");
+      const config: Record<string, string> = { ...base };
+      for (const [key, value] of Object.entries(configChanges)) {
+        if (value === undefined) delete config[key];
+        else config[key] = value;
+      }
+      const result =
+        resource === "mrs"
+          ? await (await testProvider(mrsTarget, config, { env })).provider.check({}, mrs)
+          : await (await testProvider(nodemanTarget, config, { env })).provider.check({}, nodeman);
+      const failures = result.failures ?? [];
+      const failure = failures.find((f) => f.property === property);
+      expect(failure, JSON.stringify(failures)).not.to.equal(undefined);
+      expect(failure?.reason).to.include(origin);
       expect(emulator.requests()).to.deep.equal([]);
     });
   }

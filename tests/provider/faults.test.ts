@@ -5,11 +5,14 @@
  */
 import { expect } from "chai";
 import { startEmulator, type Emulator, type Fault, type RouteName } from "../../emulator";
+import { isTerminationIncompleteError } from "../../provider/errors";
+import { createHttpClient } from "../../provider/http";
 import { mrsTarget } from "../../provider/targets/mrs";
 import { nodemanTarget } from "../../provider/targets/nodeman";
 import {
   baseSeed,
   bluekingConfig,
+  caught,
   clusterId,
   findSecrets,
   huaweiConfig,
@@ -187,5 +190,142 @@ describe("fault table: transient faults are survived, and terminate exactly once
     );
     expect(lines.filter((l) => /connection refused; attempt \d of 3/.test(l))).to.have.length(2);
     emulator = await startEmulator({ seed: baseSeed() });
+  });
+});
+
+describe("deadlines that hold: a wait ends at waitTimeoutSeconds even when every status read hangs", () => {
+  let emulator: Emulator;
+  beforeEach(async () => {
+    emulator = await startEmulator({ seed: baseSeed() });
+  });
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  const cases = [
+    {
+      target: "MRS" as const,
+      statusRoute: "mrs.get_job" as const,
+      killRoute: "mrs.kill" as const,
+      make: () => testProvider(mrsTarget, huaweiConfig(emulator.url)),
+      inputs: { clusterId, jobExecutionId: "job-running", waitTimeoutSeconds: 3, preflight: false },
+    },
+    {
+      target: "NodeMan" as const,
+      statusRoute: "nodeman.task_result" as const,
+      killRoute: "nodeman.revoke" as const,
+      make: () => testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw")),
+      inputs: { subscriptionId: 42, waitTimeoutSeconds: 3, preflight: false },
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.target}: create returns within 3+5 s, recorded requested-but-incomplete, and update resumes`, async function () {
+      this.timeout(20_000);
+      // Default settings: a 30 s request timeout and 5 attempts, far past the wait's 3 s.
+      const { provider } = await c.make();
+      emulator.injectFault({
+        route: c.statusRoute,
+        after: c.killRoute,
+        times: -1,
+        fault: { kind: "hang", ms: Infinity },
+      });
+      const started = Date.now();
+      const error = await caught(provider.create(c.inputs as never));
+      const elapsed = Date.now() - started;
+      expect(elapsed, error.message).to.be.below(8_000);
+      expect(isTerminationIncompleteError(error), String(error)).to.equal(true);
+      if (!isTerminationIncompleteError(error)) return;
+      expect(error.message).to.match(/waitTimeoutSeconds=3/);
+      expect(error.id).to.be.a("string").and.not.equal("");
+      expect(error.properties.outcome).to.equal("requested");
+      expect(error.properties).not.to.have.property("completedAt");
+      expect(emulator.effectiveCount(c.killRoute)).to.equal(1);
+      // At least one status read was sent after the kill and hung.
+      expect(emulator.requests({ route: c.statusRoute }).some((r) => r.fault === "hang:Infinity")).to.equal(
+        true,
+      );
+      console.log(
+        `      ${c.target}: create rejected after ${(elapsed / 1000).toFixed(1)} s: ${error.message}`,
+      );
+
+      // The next `pulumi up`: the engine calls update with the recorded properties; reads work again.
+      emulator.clearFaults();
+      const { outs } = await provider.update(error.id, error.properties, c.inputs);
+      expect(outs?.outcome).to.equal("terminated");
+      expect(outs).to.have.property("completedAt");
+      expect(emulator.effectiveCount(c.killRoute)).to.equal(1);
+      expect(emulator.requests({ route: c.killRoute })).to.have.length(1);
+    });
+  }
+});
+
+describe("throttling: Retry-After: 0 on every read is not a tight loop", () => {
+  let emulator: Emulator;
+  beforeEach(async () => {
+    emulator = await startEmulator({ seed: baseSeed() });
+  });
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  it("MRS: a few requests, then a clear error naming the throttling; no kill sent", async function () {
+    this.timeout(20_000);
+    // Real sleeps would take the backoff's ~40 s: the clock is shrunk, the counting is not.
+    const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url), { timeScale: 0.01 });
+    emulator.injectFault({
+      route: "mrs.get_job",
+      times: -1,
+      fault: { kind: "status", status: 429, retryAfterSeconds: 0 },
+    });
+    const error = await caught(
+      provider.create({ clusterId, jobExecutionId: "job-running", preflight: false }),
+    );
+    const reads = emulator.requests({ route: "mrs.get_job" }).length;
+    console.log(`      Retry-After: 0 on every read: ${reads} requests, then: ${error.message}`);
+    expect(reads).to.be.at.least(2).and.at.most(10);
+    expect(error.message)
+      .to.match(/HTTP 429/)
+      .and.match(/Throttled \(HTTP 429 Too Many Requests\)/);
+    expect(error.message).to.match(new RegExp(`after ${reads} attempts`));
+    expect(emulator.requests({ route: "mrs.kill" })).to.deep.equal([]);
+  });
+
+  it("a throttled retry is spaced by the backoff even when Retry-After says 0", async () => {
+    const slept: number[] = [];
+    // A clock that moves only when the client sleeps.
+    let clock = Date.now();
+    const client = createHttpClient(
+      {
+        requestTimeoutMs: 5000,
+        maxAttempts: 5,
+        maxRetryMs: 60_000,
+        maxConcurrency: 8,
+        insecureSkipTlsVerify: false,
+      },
+      {
+        reporter: { info: () => {}, warn: () => {} },
+        now: () => clock,
+        sleep: async (ms) => {
+          slept.push(ms);
+          clock += ms;
+        },
+        random: () => 0,
+      },
+    );
+    emulator.injectFault({
+      route: "mrs.get_job",
+      times: 3,
+      fault: { kind: "status", status: 429, retryAfterSeconds: 0 },
+    });
+    const response = await client.send({
+      service: "MRS",
+      operation: "read",
+      method: "GET",
+      url: `${emulator.url}/v2/${projectId}/clusters/${clusterId}/job-executions/job-running`,
+    });
+    expect(response.status).to.not.equal(429);
+    // Equal jitter at random 0: half of 0.5 s, 1 s, 2 s.
+    expect(slept.filter((ms) => ms > 0)).to.deep.equal([250, 500, 1000]);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { decideRetry } from "../../provider/http";
+import { decideRetry, maxThrottledAnswers } from "../../provider/http";
 import { diffFields, UNKNOWN, validateFields, type FieldTable } from "../../provider/validation";
 
 const table: FieldTable = {
@@ -57,6 +57,25 @@ describe("diff decisions", () => {
   }
 });
 
+describe("diff: a field documented as no change makes no change", () => {
+  const withSwitch: FieldTable = {
+    ...table,
+    preflight: { type: "boolean", onChange: "ignore", description: "a preview-time switch" },
+  };
+  const olds = { id: 1, preflight: true };
+  const cases: [string, Record<string, unknown>, boolean, string[]][] = [
+    ["preflight turned off", { id: 1, preflight: false }, false, []],
+    ["preflight removed", { id: 1 }, false, []],
+    ["preflight unknown in preview", { id: 1, preflight: UNKNOWN }, false, []],
+    ["preflight and a wait setting", { id: 1, preflight: false, wait: true }, true, []],
+  ];
+  for (const [name, news, changes, replaces] of cases) {
+    it(`${name}: changes=${changes}`, () => {
+      expect(diffFields(olds, news, withSwitch)).to.deep.equal({ changes, replaces });
+    });
+  }
+});
+
 describe("retry policy", () => {
   const settings = { maxAttempts: 3, maxRetryMs: 10_000 };
   const response = (status: number, retryAfterSeconds?: number, data?: unknown) => ({
@@ -106,6 +125,18 @@ describe("retry policy", () => {
   it("does not count a 429 against the attempts, only against the time budget", () => {
     expect(decideRetry(response(429, 1), 10, 0, settings, 0.5)).to.include({ retry: true, throttled: true });
     expect(decideRetry(response(503), 10, 0, settings, 0.5).retry).to.equal(false);
+  });
+  it("floors a 429's delay at the backoff: Retry-After: 0 is no tight loop", () => {
+    const delays = [1, 2, 3].map(
+      (n) => decideRetry(response(429, 0), 1, 0, settings, 1, undefined, n).delayMs,
+    );
+    expect(delays).to.deep.equal([500, 1000, 2000]);
+    expect(decideRetry(response(429), 1, 0, settings, 0, undefined, 1).delayMs).to.equal(250);
+  });
+  it("bounds the throttled answers: the 10th 429 is not retried", () => {
+    expect(decideRetry(response(429, 0), 1, 0, settings, 0.5, undefined, 9).retry).to.equal(true);
+    expect(decideRetry(response(429, 0), 1, 0, settings, 0.5, undefined, 10).retry).to.equal(false);
+    expect(maxThrottledAnswers).to.equal(10);
   });
   it("stops when the next delay would pass the time budget", () => {
     expect(decideRetry(response(429, 5), 1, 6_000, settings, 0.5).retry).to.equal(false);
