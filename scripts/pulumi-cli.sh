@@ -367,8 +367,10 @@ build_yaml() {
 	} >>"$stage/BUILD-INFO"
 }
 
-if ((need_cli)); then build_cli; fi
+# The YAML host first: it takes minutes where the CLI takes a quarter of an hour, so a version the
+# proxy refuses fails before the long build.
 if ((need_yaml)); then build_yaml; fi
+if ((need_cli)); then build_cli; fi
 
 # Atomic publish: a rename within $cache_root. A stale/broken dest goes aside first.
 if [[ -e $dest ]]; then
