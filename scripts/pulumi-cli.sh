@@ -1,30 +1,38 @@
 #!/usr/bin/env bash
-# Provide a `pulumi` CLI, the Node.js language host (`pulumi-language-nodejs`)
-# and the dynamic-provider launcher (`pulumi-resource-pulumi-nodejs`) without
-# the internet: built once from the Go module proxy, then cached.
+# Provide a `pulumi` CLI, the Node.js language host (`pulumi-language-nodejs`),
+# the dynamic-provider launcher (`pulumi-resource-pulumi-nodejs`) and the YAML
+# language host (`pulumi-language-yaml`) without the internet: built once from
+# the Go module proxy, then cached.
 #
 # Usage:  PATH="$(scripts/pulumi-cli.sh | tail -n1):$PATH"
 #
-# The LAST line of stdout is the directory to put on PATH; everything else
-# (progress, warnings, errors) goes to stderr.
+# The LAST line of stdout is the directory to put first on PATH; everything
+# else (progress, warnings, errors) goes to stderr.
 #
 # Resolution order:
 #   1. `pulumi` and `pulumi-language-nodejs` already on PATH (unless
-#      PULUMI_TERMINATION_FORCE_BUILD is set): print dirname of `pulumi`.
+#      PULUMI_TERMINATION_FORCE_BUILD is set): print dirname of `pulumi` when
+#      `pulumi-language-yaml` is on PATH too; else provide only the YAML host,
+#      cached in $cache/pulumi-language-yaml-v$PULUMI_YAML_VERSION/bin, and
+#      print that directory (the CLI stays found through the rest of PATH).
 #   2. Cached build in
-#      ${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}/
-#        pulumi-cli-v$PULUMI_CLI_VERSION-nodejs-v$PULUMI_LANGUAGE_HOST_VERSION/bin
-#   3. Build it from the Go module proxy (once per machine; ~10-15 minutes on
-#      2 CPUs) in throw-away wrapper modules, then move it into the cache
-#      atomically. Needs `go` (>= 1.25) and GOPROXY access.
+#      $cache = ${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}/
+#        pulumi-cli-v$PULUMI_CLI_VERSION-nodejs-v$PULUMI_LANGUAGE_HOST_VERSION-yaml-v$PULUMI_YAML_VERSION/bin
+#   3. Build what is missing from the Go module proxy, in throw-away wrapper
+#      modules, then move it into the cache atomically. Parts already built
+#      are reused (hard links): the CLI and Node.js host from a cache made
+#      before the YAML host was added (.../pulumi-cli-vX-nodejs-vY/bin), the
+#      YAML host from any cache dir of the same YAML version. Cold: ~13 min
+#      for the CLI and Node.js host, ~3 min for the YAML host (2 CPUs). Needs
+#      `go` (>= 1.25) and GOPROXY access.
 #
 # Versions. The CLI version is NOT the project's @pulumi/pulumi (npm) version,
 # because of what the Go module proxy (proxy.golang.org) serves:
-#   PULUMI_CLI_VERSION (default 3.259.0)
-#       github.com/pulumi/pulumi/pkg/v3 (the CLI). The proxy answers 403 for
-#       the source zip of v3.260.0 and later (their .info/.mod ARE served, so
-#       only a download shows it); v3.259.0 is the newest it serves. A CLI a
-#       few minor versions older than the npm SDK (3.270.x) works.
+#   PULUMI_CLI_VERSION (default 3.274.1)
+#       github.com/pulumi/pulumi/pkg/v3 (the CLI). For a while the proxy
+#       answered 403 for the source zips of v3.260.0 and later (their
+#       .info/.mod were served, so only a download showed it); it serves
+#       v3.274.1 now. A download failure is reported before anything is built.
 #   PULUMI_LANGUAGE_HOST_VERSION (default 3.68.0)
 #       The language host moved out of github.com/pulumi/pulumi/sdk/v3 into
 #       its own module .../sdk/nodejs/cmd/pulumi-language-nodejs/v3 in v3.69.0,
@@ -32,20 +40,29 @@
 #       last sdk/v3 that contains nodejs/cmd/pulumi-language-nodejs; it is
 #       built in its own wrapper module (it needs that old sdk; it must not
 #       share the CLI's module graph).
+#   PULUMI_YAML_VERSION (default 1.25.0)
+#       github.com/pulumi/pulumi-yaml, cmd/pulumi-language-yaml, in its own
+#       wrapper module with pulumi-yaml's own replaces: the module graph of
+#       its release build (it needs its own, older pulumi sdk).
 #   The launcher script is copied from sdk/v3@v$PULUMI_CLI_VERSION nodejs/dist/.
 #
 # Environment: PULUMI_CLI_VERSION, PULUMI_LANGUAGE_HOST_VERSION,
-# PULUMI_TERMINATION_CACHE, PULUMI_TERMINATION_FORCE_BUILD, and the usual
-# GOPROXY / GOMODCACHE / GOCACHE / GOFLAGS.
+# PULUMI_YAML_VERSION, PULUMI_TERMINATION_CACHE, PULUMI_TERMINATION_FORCE_BUILD,
+# and the usual GOPROXY / GOMODCACHE / GOCACHE / GOFLAGS.
 set -euo pipefail
 
-readonly CLI_VERSION=${PULUMI_CLI_VERSION:-3.259.0}
+readonly CLI_VERSION=${PULUMI_CLI_VERSION:-3.274.1}
 readonly LH_VERSION=${PULUMI_LANGUAGE_HOST_VERSION:-3.68.0}
+readonly YAML_VERSION=${PULUMI_YAML_VERSION:-1.25.0}
 readonly PKG_MOD=github.com/pulumi/pulumi/pkg/v3
 readonly SDK_MOD=github.com/pulumi/pulumi/sdk/v3
+readonly YAML_MOD=github.com/pulumi/pulumi-yaml
 readonly CLI_PKG=$PKG_MOD/cmd/pulumi
 readonly LH_PKG=$SDK_MOD/nodejs/cmd/pulumi-language-nodejs
+readonly YAML_PKG=$YAML_MOD/cmd/pulumi-language-yaml
 readonly VERSION_VAR=$SDK_MOD/go/common/version.Version
+readonly YAML_VERSION_VAR=$YAML_MOD/pkg/version.Version
+readonly CLI_FILES=(pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs)
 readonly TICK=30 # seconds between "still …" progress lines
 
 started=$SECONDS
@@ -62,8 +79,10 @@ die() {
 semver_re='^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$'
 [[ ${CLI_VERSION#v} =~ $semver_re ]] || die "unusable PULUMI_CLI_VERSION '$CLI_VERSION'"
 [[ ${LH_VERSION#v} =~ $semver_re ]] || die "unusable PULUMI_LANGUAGE_HOST_VERSION '$LH_VERSION'"
+[[ ${YAML_VERSION#v} =~ $semver_re ]] || die "unusable PULUMI_YAML_VERSION '$YAML_VERSION'"
 CLI_V=v${CLI_VERSION#v}
 LH_V=v${LH_VERSION#v}
+YAML_V=v${YAML_VERSION#v}
 
 # Runs `pulumi version` hermetically (no update check, no writes to ~/.pulumi).
 cli_version() {
@@ -73,7 +92,12 @@ cli_version() {
 	rm -rf "$home"
 }
 
+cache_root=${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}
+
 # --- 1. an existing installation on PATH -------------------------------------
+# want: the files the printed directory must hold; the CLI's are checked by version too.
+want=("${CLI_FILES[@]}" pulumi-language-yaml)
+key=pulumi-cli-$CLI_V-nodejs-$LH_V-yaml-$YAML_V
 if [[ -z ${PULUMI_TERMINATION_FORCE_BUILD:-} ]] &&
 	path_cli=$(command -v pulumi 2>/dev/null) &&
 	command -v pulumi-language-nodejs >/dev/null 2>&1; then
@@ -83,33 +107,35 @@ if [[ -z ${PULUMI_TERMINATION_FORCE_BUILD:-} ]] &&
 		! command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1; then
 		log "warning: pulumi-resource-pulumi-nodejs not found; dynamic providers will not load"
 	fi
-	printf '%s\n' "$cli_dir"
-	exit 0
+	if command -v pulumi-language-yaml >/dev/null 2>&1; then
+		printf '%s\n' "$cli_dir"
+		exit 0
+	fi
+	log "pulumi-language-yaml is not on PATH: providing the YAML language host $YAML_V on its own"
+	want=(pulumi-language-yaml)
+	key=pulumi-language-yaml-$YAML_V
 fi
 
 # --- 2. cached build ----------------------------------------------------------
-key=pulumi-cli-$CLI_V-nodejs-$LH_V
-cache_root=${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}
 dest=$cache_root/$key
 bin=$dest/bin
 
-cache_ok() {
-	local f
-	for f in pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
-		[[ -f $bin/$f && -x $bin/$f ]] || return 1
+# files_ok DIR FILE...: every FILE is an executable in DIR, and a `pulumi` among them is $CLI_V.
+files_ok() {
+	local dir=$1 f
+	shift
+	for f in "$@"; do
+		[[ -f $dir/$f && -x $dir/$f ]] || return 1
+		if [[ $f == pulumi && $(cli_version "$dir/pulumi") != "$CLI_V" ]]; then return 1; fi
 	done
-	[[ $(cli_version "$bin/pulumi") == "$CLI_V" ]]
 }
 
-if cache_ok; then
+if files_ok "$bin" "${want[@]}"; then
 	printf '%s\n' "$bin"
 	exit 0
 fi
 
 # --- 3. build -----------------------------------------------------------------
-command -v go >/dev/null 2>&1 ||
-	die "$key is not cached in $bin and 'go' is not installed to build it"
-
 mkdir -p "$cache_root"
 # One builder per cache key at a time; a second caller waits, then finds the cache.
 if command -v flock >/dev/null 2>&1; then
@@ -118,7 +144,7 @@ if command -v flock >/dev/null 2>&1; then
 		log "another process is building $key; waiting for it…"
 		flock 9
 	fi
-	if cache_ok; then
+	if files_ok "$bin" "${want[@]}"; then
 		printf '%s\n' "$bin"
 		exit 0
 	fi
@@ -127,6 +153,8 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 work=$(mktemp -d "$cache_root/.build-$key.XXXXXX")
+stage=$work/$key
+mkdir -p "$stage/bin"
 step_pid=
 cleanup() {
 	if [[ -n $step_pid ]]; then
@@ -139,8 +167,36 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Wrapper modules are not in a VCS and must resolve their own go.mod.
-export GOWORK=off GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod"
+# reuse DIR FILE...: hard-links (or copies) FILEs from another cache dir into the stage when
+# that dir has them all: a part built once is not built again for a new combination.
+reuse() {
+	local dir=$1 f
+	shift
+	files_ok "$dir" "$@" || return 1
+	for f in "$@"; do
+		ln -f "$dir/$f" "$stage/bin/$f" 2>/dev/null || cp -f "$dir/$f" "$stage/bin/$f" || return 1
+	done
+	log "reusing $* from $dir"
+	printf 'reused %s from %s\n' "$*" "$dir" >>"$stage/BUILD-INFO"
+}
+
+need_cli=0 need_yaml=0
+if [[ ${want[0]} == pulumi ]] && ! reuse "$cache_root/pulumi-cli-$CLI_V-nodejs-$LH_V/bin" "${CLI_FILES[@]}"; then
+	need_cli=1
+fi
+need_yaml=1
+for dir in "$cache_root"/*-yaml-"$YAML_V"/bin; do
+	[[ $dir != "$bin" ]] && reuse "$dir" pulumi-language-yaml && need_yaml=0 && break
+done
+
+if ((need_cli + need_yaml > 0)); then
+	command -v go >/dev/null 2>&1 ||
+		die "$key is not cached in $bin and 'go' is not installed to build it"
+	# Wrapper modules are not in a VCS and must resolve their own go.mod.
+	export GOWORK=off GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod"
+	log "building $key from Go modules (once per machine)…"
+	log "  $(go version | cut -d' ' -f3-)  GOPROXY=$(go env GOPROXY)"
+fi
 
 # step LABEL CMD...: runs CMD with its output in a log, printing
 # "still LABEL (elapsed)…" every $TICK s; on failure shows the log's tail.
@@ -209,80 +265,112 @@ mod_field() {
 	go mod download -json "$1" | sed -n 's/^[[:space:]]*"'"$2"'":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p'
 }
 
-# Same flags as pulumi's .goreleaser.yml (plus CGO off for a static binary).
-gobuild() { # OUT PKG VERSION
+# Same flags as pulumi's and pulumi-yaml's .goreleaser.yml (plus CGO off for a static binary).
+gobuild() { # OUT PKG VERSION_VAR=VERSION
 	CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
-		-ldflags "-s -w -X $VERSION_VAR=$3" -o "$1" "$2"
+		-ldflags "-s -w -X $3" -o "$1" "$2"
 }
 
-log "building $key from Go modules (once per machine, takes ~10-15 minutes)…"
-log "  $(go version | cut -d' ' -f3-)  GOPROXY=$(go env GOPROXY)"
+build_cli() {
+	mkdir -p "$work/cli" "$work/lh"
+	(cd "$work/cli" && go mod init pulumi-cli-wrapper >/dev/null 2>&1)
+	(cd "$work/lh" && go mod init pulumi-language-nodejs-wrapper >/dev/null 2>&1)
 
-stage=$work/$key
-mkdir -p "$work/cli" "$work/lh" "$stage/bin"
-(cd "$work/cli" && go mod init pulumi-cli-wrapper >/dev/null 2>&1)
-(cd "$work/lh" && go mod init pulumi-language-nodejs-wrapper >/dev/null 2>&1)
+	# Fail fast, before the big dependency download, if the proxy does not serve
+	# the source zips (it can serve .info/.mod of a version but 403 its .zip).
+	cd "$work/cli"
+	if ! step "downloading pulumi $CLI_V and sdk $LH_V sources" \
+		go mod download "$PKG_MOD@$CLI_V" "$SDK_MOD@$CLI_V" "$SDK_MOD@$LH_V"; then
+		log "GOPROXY must serve $PKG_MOD@$CLI_V, $SDK_MOD@$CLI_V and $SDK_MOD@$LH_V."
+		log "proxy.golang.org refused pkg/v3 >= v3.260.0 for a while (it serves v3.274.1 now):"
+		log "try another PULUMI_CLI_VERSION, or put pulumi, pulumi-language-nodejs and"
+		log "pulumi-resource-pulumi-nodejs on PATH."
+		exit 1
+	fi
+	local lh_sdk_dir cli_sdk_dir launcher
+	lh_sdk_dir=$(mod_field "$SDK_MOD@$LH_V" Dir)
+	[[ -f $lh_sdk_dir/nodejs/cmd/pulumi-language-nodejs/main.go ]] ||
+		die "$SDK_MOD@$LH_V has no nodejs/cmd/pulumi-language-nodejs (only v3.68.0 and older do)"
+	cli_sdk_dir=$(mod_field "$SDK_MOD@$CLI_V" Dir)
 
-# Fail fast, before the big dependency download, if the proxy does not serve
-# the source zips (it can serve .info/.mod of a version but 403 its .zip).
-cd "$work/cli"
-if ! step "downloading pulumi $CLI_V and sdk $LH_V sources" \
-	go mod download "$PKG_MOD@$CLI_V" "$SDK_MOD@$CLI_V" "$SDK_MOD@$LH_V"; then
-	log "GOPROXY must serve $PKG_MOD@$CLI_V, $SDK_MOD@$CLI_V and $SDK_MOD@$LH_V."
-	log "proxy.golang.org refuses pkg/v3 >= v3.260.0: try an older PULUMI_CLI_VERSION."
-	log "Or put pulumi, pulumi-language-nodejs and pulumi-resource-pulumi-nodejs on PATH."
-	exit 1
-fi
-lh_sdk_dir=$(mod_field "$SDK_MOD@$LH_V" Dir)
-[[ -f $lh_sdk_dir/nodejs/cmd/pulumi-language-nodejs/main.go ]] ||
-	die "$SDK_MOD@$LH_V has no nodejs/cmd/pulumi-language-nodejs (only v3.68.0 and older do)"
-cli_sdk_dir=$(mod_field "$SDK_MOD@$CLI_V" Dir)
+	# CLI wrapper: pkg's replaces take priority over the sdk's.
+	copy_replaces "$(mod_field "$PKG_MOD@$CLI_V" GoMod)" 0
+	copy_replaces "$(mod_field "$SDK_MOD@$CLI_V" GoMod)" 0
+	step "resolving the CLI's dependencies" go get "$CLI_PKG@$CLI_V" "$SDK_MOD@$CLI_V"
 
-# CLI wrapper: pkg's replaces take priority over the sdk's.
-copy_replaces "$(mod_field "$PKG_MOD@$CLI_V" GoMod)" 0
-copy_replaces "$(mod_field "$SDK_MOD@$CLI_V" GoMod)" 0
-step "resolving the CLI's dependencies" go get "$CLI_PKG@$CLI_V" "$SDK_MOD@$CLI_V"
+	# Language-host wrapper: sdk@v3.68.0 only pins golang.org/x/text to the
+	# vulnerable v0.3.6, which is deliberately not copied (forks would be).
+	cd "$work/lh"
+	copy_replaces "$(mod_field "$SDK_MOD@$LH_V" GoMod)" 1
+	step "resolving the language host's dependencies" go get "$LH_PKG@$LH_V"
 
-# Language-host wrapper: sdk@v3.68.0 only pins golang.org/x/text to the
-# vulnerable v0.3.6, which is deliberately not copied (forks would be).
-cd "$work/lh"
-copy_replaces "$(mod_field "$SDK_MOD@$LH_V" GoMod)" 1
-step "resolving the language host's dependencies" go get "$LH_PKG@$LH_V"
+	cd "$work/cli"
+	step "compiling pulumi $CLI_V" gobuild "$stage/bin/pulumi" "$CLI_PKG" "$VERSION_VAR=$CLI_V"
+	cd "$work/lh"
+	step "compiling pulumi-language-nodejs $LH_V" \
+		gobuild "$stage/bin/pulumi-language-nodejs" "$LH_PKG" "$VERSION_VAR=$LH_V"
 
-cd "$work/cli"
-step "compiling pulumi $CLI_V" gobuild "$stage/bin/pulumi" "$CLI_PKG" "$CLI_V"
-cd "$work/lh"
-step "compiling pulumi-language-nodejs $LH_V" \
-	gobuild "$stage/bin/pulumi-language-nodejs" "$LH_PKG" "$LH_V"
-
-# Dynamic-provider launcher: pulumi's distribution ships sdk/nodejs/dist/*.
-launcher=$stage/bin/pulumi-resource-pulumi-nodejs
-if [[ -f $cli_sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs ]]; then
-	cp "$cli_sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs" "$launcher"
-else
-	cat >"$launcher" <<'EOF'
+	# Dynamic-provider launcher: pulumi's distribution ships sdk/nodejs/dist/*.
+	launcher=$stage/bin/pulumi-resource-pulumi-nodejs
+	if [[ -f $cli_sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs ]]; then
+		cp "$cli_sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs" "$launcher"
+	else
+		cat >"$launcher" <<'SH'
 #!/bin/sh
 PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))")
 if [ ! -z "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" ]; then
     node "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" $@
 fi
-EOF
-fi
-chmod 0755 "$stage/bin/"*
+SH
+	fi
+	chmod 0755 "$stage/bin/pulumi" "$stage/bin/pulumi-language-nodejs" "$launcher"
 
-got=$(cli_version "$stage/bin/pulumi")
-[[ $got == "$CLI_V" ]] || die "built pulumi reports '${got:-nothing}', expected $CLI_V"
+	local got
+	got=$(cli_version "$stage/bin/pulumi")
+	[[ $got == "$CLI_V" ]] || die "built pulumi reports '${got:-nothing}', expected $CLI_V"
+	{
+		printf 'pulumi %s (%s)\n' "$CLI_V" "$CLI_PKG"
+		printf 'pulumi-language-nodejs %s (%s)\n' "$LH_V" "$LH_PKG"
+		printf 'pulumi-resource-pulumi-nodejs from %s@%s nodejs/dist\n' "$SDK_MOD" "$CLI_V"
+		printf 'built %s with %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(go version)"
+		printf '\n--- CLI go.mod ---\n'
+		cat "$work/cli/go.mod"
+		printf '\n--- language host go.mod ---\n'
+		cat "$work/lh/go.mod"
+	} >>"$stage/BUILD-INFO"
+}
 
-{
-	printf 'pulumi %s (%s)\n' "$CLI_V" "$CLI_PKG"
-	printf 'pulumi-language-nodejs %s (%s)\n' "$LH_V" "$LH_PKG"
-	printf 'pulumi-resource-pulumi-nodejs from %s@%s nodejs/dist\n' "$SDK_MOD" "$CLI_V"
-	printf 'built %s with %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(go version)"
-	printf '\n--- CLI go.mod ---\n'
-	cat "$work/cli/go.mod"
-	printf '\n--- language host go.mod ---\n'
-	cat "$work/lh/go.mod"
-} >"$stage/BUILD-INFO"
+build_yaml() {
+	mkdir -p "$work/yaml"
+	cd "$work/yaml"
+	go mod init pulumi-language-yaml-wrapper >/dev/null 2>&1
+	if ! step "downloading pulumi-yaml $YAML_V sources" go mod download "$YAML_MOD@$YAML_V"; then
+		log "GOPROXY must serve $YAML_MOD@$YAML_V; try another PULUMI_YAML_VERSION,"
+		log "or put pulumi-language-yaml on PATH."
+		exit 1
+	fi
+	# pulumi-yaml's own replaces are what its release build applies; those of the pulumi
+	# modules it requires never applied to it (a dependency's replaces are ignored).
+	copy_replaces "$(mod_field "$YAML_MOD@$YAML_V" GoMod)" 0
+	step "resolving the YAML language host's dependencies" go get "$YAML_PKG@$YAML_V"
+	step "compiling pulumi-language-yaml $YAML_V" \
+		gobuild "$stage/bin/pulumi-language-yaml" "$YAML_PKG" "$YAML_VERSION_VAR=$YAML_V"
+	chmod 0755 "$stage/bin/pulumi-language-yaml"
+	# It has no version flag; -help at least proves the binary runs here.
+	"$stage/bin/pulumi-language-yaml" -help >/dev/null 2>&1 ||
+		die "the built pulumi-language-yaml does not run"
+	{
+		printf 'pulumi-language-yaml %s (%s)\n' "$YAML_V" "$YAML_PKG"
+		printf 'built %s with %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(go version)"
+		printf '\n--- YAML language host go.mod ---\n'
+		cat "$work/yaml/go.mod"
+	} >>"$stage/BUILD-INFO"
+}
+
+# The YAML host first: it takes minutes where the CLI takes a quarter of an hour, so a version the
+# proxy refuses fails before the long build.
+if ((need_yaml)); then build_yaml; fi
+if ((need_cli)); then build_cli; fi
 
 # Atomic publish: a rename within $cache_root. A stale/broken dest goes aside first.
 if [[ -e $dest ]]; then
@@ -290,5 +378,5 @@ if [[ -e $dest ]]; then
 fi
 mv -T "$stage" "$dest"
 
-log "[$(elapsed)] built $key -> $bin"
+log "[$(elapsed)] $key ready in $bin"
 printf '%s\n' "$bin"

@@ -3,8 +3,8 @@
  * backend in a scratch directory, the passphrase secrets provider, no update check, no plugin
  * download, and Node 22 first on PATH for the language host and the provider process.
  */
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -18,50 +18,71 @@ export interface RunResult {
   output: string;
 }
 
-export function run(
-  command: string,
-  args: string[],
-  options: {
-    cwd?: string;
-    env?: NodeJS.ProcessEnv;
-    echo?: boolean;
-    echoStderr?: boolean;
-    timeoutMs?: number;
-    input?: string;
-  } = {},
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    child.stdin.end(options.input ?? "");
-    let stdout = "";
-    let stderr = "";
-    let output = "";
-    const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : undefined;
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-      output += chunk;
-      if (options.echo) process.stdout.write(chunk);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-      output += chunk;
-      if (options.echo || options.echoStderr) process.stderr.write(chunk);
-    });
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  echo?: boolean;
+  echoStderr?: boolean;
+  timeoutMs?: number;
+  input?: string;
+  /** In a process group of its own, as a shell starts a foreground command: see `Started.interrupt`. */
+  detached?: boolean;
+}
+
+export interface Started {
+  readonly child: ChildProcess;
+  /** stdout and stderr so far, interleaved as they arrived. */
+  readonly output: () => string;
+  /** Sends SIGINT to the command's process group: what Ctrl-C in a terminal does (needs `detached`). */
+  readonly interrupt: () => void;
+  readonly result: Promise<RunResult>;
+}
+
+export function start(command: string, args: string[], options: RunOptions = {}): Started {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: options.detached,
+  });
+  child.stdin.end(options.input ?? "");
+  let stdout = "";
+  let stderr = "";
+  let output = "";
+  const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : undefined;
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk;
+    output += chunk;
+    if (options.echo) process.stdout.write(chunk);
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk;
+    output += chunk;
+    if (options.echo || options.echoStderr) process.stderr.write(chunk);
+  });
+  const result = new Promise<RunResult>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);
       resolve({ code: code ?? 1, stdout, stderr, output });
     });
   });
+  const interrupt = () => {
+    if (child.pid === undefined) throw new Error(`${command} has no process id`);
+    process.kill(options.detached ? -child.pid : child.pid, "SIGINT");
+  };
+  return { child, output: () => output, interrupt, result };
+}
+
+export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return start(command, args, options).result;
 }
 
 /**
- * The directory holding `pulumi`, from scripts/pulumi-cli.sh: a `pulumi` already on PATH, the
- * per-machine cache, or a build from Go modules (minutes, once; its progress is shown).
+ * The directory to put first on PATH, from scripts/pulumi-cli.sh: that of a `pulumi` already on
+ * PATH, or the per-machine cache, built from Go modules (minutes, once) when missing. It provides
+ * `pulumi`, the Node.js and YAML language hosts and the dynamic-provider launcher (with a `pulumi`
+ * from PATH but no YAML host there, it holds only the YAML host: the rest stays found on PATH).
  */
 export async function obtainPulumiCli(): Promise<string> {
   const result = await run("bash", [path.join(repoRoot, "scripts", "pulumi-cli.sh")], {
@@ -79,7 +100,7 @@ export async function obtainPulumiCli(): Promise<string> {
 function stackFlags(args: string[], stack: string, configFile: string): string[] {
   if (["preview", "up", "refresh", "destroy", "config"].includes(args[0]))
     return ["--stack", stack, "--config-file", configFile];
-  if (args[0] === "stack" && ["output", "export"].includes(args[1])) return ["--stack", stack];
+  if (args[0] === "stack" && ["output", "export", "import"].includes(args[1])) return ["--stack", stack];
   return [];
 }
 
@@ -129,19 +150,32 @@ export class PulumiStack {
     args: string[],
     options: { allowFailure?: boolean; echo?: boolean; input?: string } = {},
   ): Promise<RunResult> {
+    const result = await this.startPulumi(args, { ...options, detached: false }).result;
+    if (result.code !== 0 && !options.allowFailure) {
+      throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output}`);
+    }
+    return result;
+  }
+
+  /**
+   * Starts `pulumi ARGS` non-interactively, by default in a process group of its own as a terminal
+   * runs it, so that `interrupt()` is a user's Ctrl-C. Its output joins the transcript when it ends.
+   */
+  startPulumi(args: string[], options: { echo?: boolean; input?: string; detached?: boolean } = {}): Started {
     const stackArgs = stackFlags(args, this.stackName, this.configFile);
-    const result = await run("pulumi", [...args, ...stackArgs, "--non-interactive"], {
+    const started = start("pulumi", [...args, ...stackArgs, "--non-interactive"], {
       cwd: this.programDir,
       env: this.env,
       echo: options.echo,
       input: options.input,
       timeoutMs: 600_000,
+      detached: options.detached ?? true,
     });
-    this.transcript.push(`$ pulumi ${args.join(" ")}\n${result.output}`);
-    if (result.code !== 0 && !options.allowFailure) {
-      throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output}`);
-    }
-    return result;
+    const result = started.result.then((r) => {
+      this.transcript.push(`$ pulumi ${args.join(" ")}\n${r.output}`);
+      return r;
+    });
+    return { ...started, result };
   }
 
   async setConfig(values: Record<string, string>, options: { secret?: boolean } = {}): Promise<void> {
@@ -166,4 +200,15 @@ export class PulumiStack {
   dispose(): void {
     rmSync(this.scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * A Pulumi YAML project in a new directory: `name: NAME`, `runtime: yaml`, then `body` (YAML:
+ * `config`, `resources`, `variables`, `outputs`, `plugins`…). Run it with `PulumiStack.create`;
+ * the directory that scripts/pulumi-cli.sh prints holds `pulumi-language-yaml`.
+ */
+export function createYamlProject(body: string, name = "yaml-e2e"): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `pulumi-termination-${name}-`));
+  writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: yaml\n${body}`);
+  return dir;
 }

@@ -8,9 +8,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { obtainPulumiCli, PulumiStack, repoRoot, run } from "../../scripts/lib/pulumi";
+import { PulumiStack, repoRoot, run } from "../../scripts/lib/pulumi";
 import { accessKey, baseSeed, clusterId, findSecrets, projectId, secrets } from "../helpers/fixtures";
-import { createProgram, installPackage, packRepository } from "./program";
+import { installPackage, pulumiCliOrSkip, sharedProgram } from "./program";
 
 describe("end-to-end with the Pulumi CLI", function () {
   this.timeout(900_000);
@@ -25,19 +25,8 @@ describe("end-to-end with the Pulumi CLI", function () {
   before(async function () {
     // A first build of the CLI takes about 13 minutes on 2 cores; CI builds it in a step of its own.
     this.timeout(45 * 60_000);
-    let binDir: string;
-    try {
-      binDir = await obtainPulumiCli();
-    } catch (error) {
-      if (process.env.CI === "true") throw error;
-      console.log(
-        `      skipped: ${(error as Error).message.split("\n")[0]}. Run scripts/pulumi-cli.sh, or put a pulumi CLI on PATH.`,
-      );
-      this.skip();
-    }
-    if ((await run("npm", ["run", "build", "--silent"], { cwd: repoRoot })).code !== 0)
-      throw new Error("build failed");
-    programDir = await createProgram(await packRepository(work));
+    const binDir = await pulumiCliOrSkip(this);
+    programDir = await sharedProgram();
     emulator = await startEmulator({ seed: baseSeed() });
     stack = await PulumiStack.create(programDir, binDir, "e2e");
     await stack.setConfig({
