@@ -2,7 +2,7 @@
  * The plugin's configuration: provider properties `huaweicloud` and `blueking` (objects) and the
  * `termination` settings, translated into the same `ConfigSource` the dynamic provider's
  * `configure` gets (`huaweicloud:accessKey`, `termination:maxAttempts`, ...), so that precedence
- * and validation stay in one place: `provider/config.ts`. Environment variables come after.
+ * and validation stay in one place: `provider/core/settings.ts`. Environment variables come after.
  */
 import type { ConfigSource, SettingSpec } from "../core/settings";
 import { httpSettingSpecs, resolveHttpSettings } from "../http/settings";
