@@ -1,9 +1,10 @@
 /** What every benchmark shares: a seed with enough running targets, and silent providers on plain config. */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { SeedState } from "../emulator/seed";
-import type { ProviderOptions, Target, TerminationProvider } from "../provider/lifecycle";
-import { mrsTarget } from "../provider/targets/mrs";
-import { nodemanTarget } from "../provider/targets/nodeman";
+import type { Target } from "../provider/core/contract";
+import type { ProviderOptions, TerminationProvider } from "../provider/core/provider";
+import { mrsTarget } from "../provider/targets/mrs/target";
+import { nodemanTarget } from "../provider/targets/nodeman/target";
 import { configuredProvider as configured } from "../testing/provider";
 import { baseSeed, bluekingConfig, clusterId, huaweiConfig, projectId } from "../testing/seed";
 

@@ -1,21 +1,19 @@
 /** The public API of pulumi-termination: every export here is on purpose. */
-export {
-  MrsJobTermination,
-  mrsJobTerminationProvider,
-  type MrsJobSelector,
-  type MrsJobState,
-  type MrsJobTerminationArgs,
-  type MrsJobTerminationInputs,
-  type MrsJobTerminationOutputs,
-} from "./targets/mrs";
-export {
-  NodemanTaskTermination,
-  nodemanTaskTerminationProvider,
-  type InstanceStatus,
-  type NodemanTaskTerminationArgs,
-  type NodemanTaskTerminationInputs,
-  type NodemanTaskTerminationOutputs,
-} from "./targets/nodeman";
+export { MrsJobTermination } from "./targets/mrs/resource";
+export { mrsJobTerminationProvider } from "./targets/mrs/target";
+export type {
+  MrsJobSelector,
+  MrsJobTerminationArgs,
+  MrsJobTerminationInputs,
+} from "./targets/mrs/inputs.generated";
+export type { MrsJobState, MrsJobTerminationOutputs } from "./targets/mrs/outputs";
+export { NodemanTaskTermination } from "./targets/nodeman/resource";
+export { nodemanTaskTerminationProvider } from "./targets/nodeman/target";
+export type {
+  NodemanTaskTerminationArgs,
+  NodemanTaskTerminationInputs,
+} from "./targets/nodeman/inputs.generated";
+export type { InstanceStatus, NodemanTaskTerminationOutputs } from "./targets/nodeman/outputs";
 export {
   formatInstanceId,
   hostInstanceId,
@@ -25,7 +23,7 @@ export {
   type NodeType,
   type ObjectType,
   type ParseResult,
-} from "./targets/nodemanInstanceId";
+} from "./targets/nodeman/instanceId";
 export {
   ApiError,
   ConfigurationError,
@@ -40,19 +38,22 @@ export {
   isTerminationIncompleteError,
   isWaitTimeoutError,
 } from "./errors";
-export type { Outcome, TerminationRecord } from "./lifecycle";
-export { TerminationResource, type TerminationArgs } from "./resource";
+export type { Outcome, TerminationRecord } from "./core/contract";
+export type { TerminationArgs } from "./core/inputs.generated";
+export { TerminationResource } from "./core/resource";
+export type { LookupOptions } from "./core/lookup";
 export {
   getMrsJob,
   getMrsJobOutput,
-  getNodemanSubscriptionStatus,
-  getNodemanSubscriptionStatusOutput,
   listMrsJobs,
   listMrsJobsOutput,
   type GetMrsJobArgs,
-  type GetNodemanSubscriptionStatusArgs,
   type ListMrsJobsArgs,
-  type LookupOptions,
   type MrsJob,
+} from "./targets/mrs/lookups";
+export {
+  getNodemanSubscriptionStatus,
+  getNodemanSubscriptionStatusOutput,
+  type GetNodemanSubscriptionStatusArgs,
   type NodemanSubscriptionStatus,
-} from "./lookups";
+} from "./targets/nodeman/lookups";

@@ -1,4 +1,5 @@
-import { TerminationProvider, type ProviderOptions, type Target } from "../provider/lifecycle";
+import type { Target } from "../provider/core/contract";
+import { TerminationProvider, type ProviderOptions } from "../provider/core/provider";
 
 /** A provider object as the dynamic-provider process holds it, configured from plain stack config. */
 export async function configuredProvider<I extends object, S>(

@@ -2,12 +2,13 @@
  * The plugin's configuration: provider properties `huaweicloud` and `blueking` (objects) and the
  * `termination` settings, translated into the same `ConfigSource` the dynamic provider's
  * `configure` gets (`huaweicloud:accessKey`, `termination:maxAttempts`, ...), so that precedence
- * and validation stay in one place: `provider/config.ts`. Environment variables come after.
+ * and validation stay in one place: `provider/core/settings.ts`. Environment variables come after.
  */
-import { httpSettingSpecs, resolveHttpSettings, type ConfigSource, type SettingSpec } from "../config";
-import { UNKNOWN, type CheckFailure } from "../validation";
-import { mrsSettingSpecs } from "../targets/mrsApi";
-import { settingSpecs as bluekingSettingSpecs } from "../targets/nodeman";
+import type { ConfigSource, SettingSpec } from "../core/settings";
+import { httpSettingSpecs, resolveHttpSettings } from "../http/settings";
+import { UNKNOWN, type CheckFailure } from "../validation/fields";
+import { mrsSettingSpecs } from "../targets/mrs/settings";
+import { bluekingSettingSpecs } from "../targets/nodeman/settings";
 
 export interface ConfigProperty {
   type: "string" | "integer" | "number" | "boolean";

@@ -4,7 +4,7 @@
  * provider's configuration with its secret fields. `schema.json` at the repository root is this,
  * committed; a test fails when it is stale (`npm run schema` rewrites it).
  */
-import type { FieldSpec, FieldTable, PropertyShape } from "../validation";
+import type { FieldSpec, FieldTable, PropertyShape } from "../validation/fields";
 import { credentialObjects, terminationProperties, type ConfigProperty } from "./config";
 import { functions, resources, type OutputTable } from "./tables";
 

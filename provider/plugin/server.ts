@@ -10,24 +10,32 @@
  * - Cancel stops every wait and retry: a termination already sent is then recorded incomplete.
  */
 import * as grpc from "@grpc/grpc-js";
-import { Any } from "google-protobuf/google/protobuf/any_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as engineproto from "@pulumi/pulumi/proto/engine_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import { emptyConfig, type ConfigSource } from "../config";
+import { emptyConfig, type ConfigSource } from "../core/settings";
 import { TerminationError, TerminationIncompleteError } from "../errors";
-import type { Reporter } from "../http";
-import { TerminationProvider, type ProviderOptions, type Target } from "../lifecycle";
-import { mrsTarget } from "../targets/mrs";
-import { nodemanTarget } from "../targets/nodeman";
-import { UNKNOWN, validateFields, type CheckFailure } from "../validation";
-import { checkProviderConfig, configSource, pluginWording } from "./config";
+import type { Reporter } from "../core/reporter";
+import type { Target } from "../core/contract";
+import { TerminationProvider, type ProviderOptions } from "../core/provider";
+import { mrsTarget } from "../targets/mrs/target";
+import { nodemanTarget } from "../targets/nodeman/target";
+import { UNKNOWN, validateFields } from "../validation/fields";
+import { checkProviderConfig, configSource } from "./config";
+import {
+  checkResponse,
+  describeFailures,
+  fromVariables,
+  grpcError,
+  stable,
+  typeOf,
+  type Handler,
+  type HandlerError,
+} from "./grpc";
 import { schemaText } from "./schema";
 import { functions, resources } from "./tables";
 import { fromStruct, toStruct, type Props } from "./values";
@@ -42,50 +50,6 @@ export interface PluginOptions {
   env?: Record<string, string | undefined>;
   /** For tests: poll intervals and clocks of the lifecycle. */
   lifecycle?: Pick<ProviderOptions, "now" | "pollIntervalMs" | "maxPollIntervalMs">;
-}
-
-/** A failure a handler answers with: a message for the engine, and the partial resource when there is one. */
-interface HandlerError {
-  message: string;
-  id?: string;
-  properties?: Props;
-  reasons?: string[];
-}
-
-type Handler<Req, Res> = (request: Req) => Promise<Res>;
-
-/** The resource type of a URN: `urn:pulumi:stack::project::parent$type::name`. */
-function typeOf(urn: string): string {
-  return (urn.split("::")[2] ?? "").split("$").pop() ?? "";
-}
-
-function describeFailures(failures: CheckFailure[]): string {
-  return failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
-}
-
-/** Keys sorted at every level, so that two equal configurations compare equal. */
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(",")}]`;
-  if (typeof value === "object" && value !== null)
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${stable((value as Props)[key])}`)
-      .join(",")}}`;
-  return JSON.stringify(value) ?? "null";
-}
-
-function checkResponse(inputs: Struct | undefined, failures: CheckFailure[]): provproto.CheckResponse {
-  const response = new provproto.CheckResponse();
-  if (inputs) response.setInputs(inputs);
-  response.setFailuresList(
-    failures.map((f) => {
-      const failure = new provproto.CheckFailure();
-      failure.setProperty(f.property);
-      failure.setReason(pluginWording(f.reason));
-      return failure;
-    }),
-  );
-  return response;
 }
 
 export class PluginServer {
@@ -375,38 +339,4 @@ export class PluginServer {
   close() {
     this.engine?.close();
   }
-}
-
-/** Older engines send only `variables`: `termination:config:huaweicloud` (JSON text for objects). */
-function fromVariables(variables: { forEach(f: (value: string, key: string) => void): void }): Props {
-  const args: Props = {};
-  variables.forEach((value, key) => {
-    const name = key.split(":").pop() as string;
-    args[name] = value;
-  });
-  return args;
-}
-
-/**
- * A gRPC status for an error. A termination sent but not seen through (TerminationIncompleteError)
- * carries ErrorResourceInitFailed, so the engine records the resource, and the next `up` resumes.
- */
-function grpcError(error: HandlerError & { inputs?: Props }): grpc.ServerErrorResponse {
-  const message = pluginWording(error.message ?? String(error));
-  const metadata = new grpc.Metadata();
-  if (error.id) {
-    const detail = new provproto.ErrorResourceInitFailed();
-    detail.setId(error.id);
-    detail.setProperties(toStruct(error.properties ?? {}));
-    detail.setReasonsList((error.reasons ?? [error.message]).map(pluginWording));
-    if (error.inputs) detail.setInputs(toStruct(error.inputs));
-    const details = new Any();
-    details.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
-    const status = new statusproto.Status();
-    status.setCode(grpc.status.UNKNOWN);
-    status.setMessage(message);
-    status.addDetails(details);
-    metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
-  }
-  return Object.assign(new Error(message), { code: grpc.status.UNKNOWN, details: message, metadata });
 }

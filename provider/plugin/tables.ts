@@ -3,19 +3,16 @@
  * three functions (their arguments as field tables, their results). Inputs come from the targets'
  * field tables; outputs are stated here, once, for the schema.
  */
-import type { Target } from "../lifecycle";
+import type { Target } from "../core/contract";
+import type { LookupOptions } from "../core/lookup";
+import { getMrsJob, listMrsJobs, type GetMrsJobArgs, type ListMrsJobsArgs } from "../targets/mrs/lookups";
+import { mrsTarget } from "../targets/mrs/target";
 import {
-  getMrsJob,
   getNodemanSubscriptionStatus,
-  listMrsJobs,
-  type GetMrsJobArgs,
   type GetNodemanSubscriptionStatusArgs,
-  type ListMrsJobsArgs,
-  type LookupOptions,
-} from "../lookups";
-import { mrsTarget } from "../targets/mrs";
-import { nodemanTarget } from "../targets/nodeman";
-import type { CheckFailure, FieldSpec, FieldTable } from "../validation";
+} from "../targets/nodeman/lookups";
+import { nodemanTarget } from "../targets/nodeman/target";
+import type { CheckFailure, FieldSpec, FieldTable } from "../validation/fields";
 
 export interface OutputSpec {
   type: "string" | "integer" | "number" | "boolean" | "stringList" | "objectList";

@@ -28,6 +28,6 @@ export function fromStruct(struct: Struct | undefined): Props {
 }
 
 /** Drops undefined members (a Struct has no such value) by a JSON round trip. */
-export function toStruct(props: Props): Struct {
+export function toStruct(props: object): Struct {
   return Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
 }

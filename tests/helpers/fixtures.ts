@@ -2,7 +2,8 @@
  * The provider tests' fixtures: the shared seed (testing/seed.ts), and a provider wired to it with a
  * capturing reporter and fast clocks.
  */
-import type { TerminationProvider, Target } from "../../provider/lifecycle";
+import type { Target } from "../../provider/core/contract";
+import type { TerminationProvider } from "../../provider/core/provider";
 import { configuredProvider } from "../../testing/provider";
 import { allSecretValues } from "../../testing/seed";
 

@@ -5,7 +5,7 @@
  * where the dynamic provider names stack config keys.
  */
 import type { RouteName, SeedState } from "../../emulator";
-import { UNKNOWN } from "../../provider/validation";
+import { UNKNOWN } from "../../provider/validation/fields";
 import { baseSeed, bluekingConfig, clusterId, huaweiConfig } from "../helpers/fixtures";
 import type { Props } from "./harness";
 import type { ResourceType } from "./doors";

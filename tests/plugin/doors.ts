@@ -4,9 +4,9 @@
  * same operations with plain values, so that one table of cases runs through both.
  */
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { mrsTarget } from "../../provider/targets/mrs";
-import { nodemanTarget } from "../../provider/targets/nodeman";
-import type { CheckFailure } from "../../provider/validation";
+import { mrsTarget } from "../../provider/targets/mrs/target";
+import { nodemanTarget } from "../../provider/targets/nodeman/target";
+import type { CheckFailure } from "../../provider/validation/fields";
 import { testProvider } from "../helpers/fixtures";
 import { configure, startPlugin, struct, urnOf, type Props } from "./harness";
 

@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { packageVersion } from "../../provider/plugin/main";
 import { buildSchema, schemaText } from "../../provider/plugin/schema";
-import { mrsTarget } from "../../provider/targets/mrs";
-import { nodemanTarget } from "../../provider/targets/nodeman";
+import { generatedFiles } from "../../scripts/generate";
+import { mrsTarget } from "../../provider/targets/mrs/target";
+import { nodemanTarget } from "../../provider/targets/nodeman/target";
 
 type Json = Record<string, Record<string, unknown>>;
 
@@ -16,6 +17,19 @@ describe("the plugin's schema", () => {
     expect(committed === schemaText(packageVersion()), "schema.json is stale: run `npm run schema`").to.equal(
       true,
     );
+  });
+
+  it("commits every file generated from the field tables, fresh: run `npm run generate` after changing one", () => {
+    const files = generatedFiles();
+    expect(files.map((f) => f.file)).to.include.members([
+      "schema.json",
+      "provider/targets/mrs/inputs.generated.ts",
+      "provider/targets/nodeman/inputs.generated.ts",
+    ]);
+    for (const { file, text } of files) {
+      const committed = readFileSync(path.join(__dirname, "..", "..", file), "utf8");
+      expect(committed === text, `${file} is stale: run \`npm run generate\``).to.equal(true);
+    }
   });
 
   it("states every input of both resources, with the required ones, and their outputs", () => {

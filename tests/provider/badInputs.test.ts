@@ -4,8 +4,8 @@
  */
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
-import { mrsTarget } from "../../provider/targets/mrs";
-import { nodemanTarget } from "../../provider/targets/nodeman";
+import { mrsTarget } from "../../provider/targets/mrs/target";
+import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import { bluekingConfig, baseSeed, huaweiConfig, testProvider } from "../helpers/fixtures";
 
 const mrs = { clusterId: "cluster-1", jobExecutionId: "job-running" };

@@ -6,8 +6,8 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator, type RouteName } from "../../emulator";
 import { isApiError, TerminationIncompleteError } from "../../provider";
-import { mrsTarget } from "../../provider/targets/mrs";
-import { nodemanTarget } from "../../provider/targets/nodeman";
+import { mrsTarget } from "../../provider/targets/mrs/target";
+import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import {
   baseSeed,
   bluekingConfig,

@@ -6,9 +6,9 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator, type Fault, type RouteName } from "../../emulator";
 import { isTerminationIncompleteError } from "../../provider/errors";
-import { createHttpClient } from "../../provider/http";
-import { mrsTarget } from "../../provider/targets/mrs";
-import { nodemanTarget } from "../../provider/targets/nodeman";
+import { createHttpClient } from "../../provider/http/client";
+import { mrsTarget } from "../../provider/targets/mrs/target";
+import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import {
   baseSeed,
   bluekingConfig,

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { isApiError, TerminationIncompleteError } from "../../provider";
-import { mrsTarget } from "../../provider/targets/mrs";
-import { UNKNOWN } from "../../provider/validation";
+import { mrsTarget } from "../../provider/targets/mrs/target";
+import { UNKNOWN } from "../../provider/validation/fields";
 import {
   baseSeed,
   caught,

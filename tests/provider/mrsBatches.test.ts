@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { SeedJob } from "../../emulator/seed";
 import { TerminationIncompleteError } from "../../provider";
-import { mrsTarget } from "../../provider/targets/mrs";
+import { mrsTarget } from "../../provider/targets/mrs/target";
 import { baseSeed, caught, clusterId, huaweiConfig, projectId, testProvider } from "../helpers/fixtures";
 
 const running = (id: string, extra: Partial<SeedJob> = {}): SeedJob => ({

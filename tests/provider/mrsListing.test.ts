@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";
 import type { SeedJob } from "../../emulator/seed";
 import { listMrsJobs } from "../../provider";
-import { mrsTarget } from "../../provider/targets/mrs";
+import { mrsTarget } from "../../provider/targets/mrs/target";
 import { baseSeed, caught, clusterId, huaweiConfig, projectId, testProvider } from "../helpers/fixtures";
 
 const job = (id: string, extra: Partial<SeedJob> = {}): SeedJob => ({

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { SeedJob } from "../../emulator/seed";
 import { TerminationIncompleteError } from "../../provider";
-import { mrsTarget } from "../../provider/targets/mrs";
-import { UNKNOWN } from "../../provider/validation";
+import { mrsTarget } from "../../provider/targets/mrs/target";
+import { UNKNOWN } from "../../provider/validation/fields";
 import { baseSeed, caught, clusterId, huaweiConfig, projectId, testProvider } from "../helpers/fixtures";
 
 function seedWith(jobs: SeedJob[]) {

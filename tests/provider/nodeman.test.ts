@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";
 import { getNodemanSubscriptionStatus, isApiError, TerminationIncompleteError } from "../../provider";
-import { nodemanTarget } from "../../provider/targets/nodeman";
-import { UNKNOWN } from "../../provider/validation";
+import { nodemanTarget } from "../../provider/targets/nodeman/target";
+import { UNKNOWN } from "../../provider/validation/fields";
 import { baseSeed, bluekingConfig, caught, findSecrets, secrets, testProvider } from "../helpers/fixtures";
 
 describe("NodemanTaskTermination provider against the emulator", () => {

@@ -5,8 +5,8 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { isApiError, NetworkError } from "../../provider";
-import { mrsTarget } from "../../provider/targets/mrs";
-import { nodemanTarget } from "../../provider/targets/nodeman";
+import { mrsTarget } from "../../provider/targets/mrs/target";
+import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import {
   baseSeed,
   bluekingConfig,

@@ -6,9 +6,9 @@
  */
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
-import { resolveMrsSettings } from "../../provider/targets/mrsApi";
-import { mrsTarget } from "../../provider/targets/mrs";
-import { nodemanTarget } from "../../provider/targets/nodeman";
+import { resolveMrsSettings } from "../../provider/targets/mrs/settings";
+import { mrsTarget } from "../../provider/targets/mrs/target";
+import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import {
   accessKey,
   baseSeed,

@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { mrsTarget } from "../../provider/targets/mrs";
+import { mrsTarget } from "../../provider/targets/mrs/target";
 import { baseSeed, caught, clusterId, huaweiConfig, testProvider } from "../helpers/fixtures";
 
 const fixtures = path.join(__dirname, "..", "fixtures", "tls");

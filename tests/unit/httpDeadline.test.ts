@@ -7,7 +7,8 @@ import { expect } from "chai";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isNetworkError } from "../../provider/errors";
-import { createHttpClient, type HttpSettings } from "../../provider/http";
+import { createHttpClient } from "../../provider/http/client";
+import type { HttpSettings } from "../../provider/http/settings";
 import { caught } from "../helpers/fixtures";
 
 const settings: HttpSettings = {

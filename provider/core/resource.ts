@@ -3,19 +3,9 @@
  * A target's resource class adds its own arguments and outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TerminationRecord } from "./lifecycle";
+import type { TerminationRecord } from "./contract";
+import type { TerminationArgs } from "./inputs.generated";
 import { serializableProvider, type ProviderName } from "./serializable";
-
-export interface TerminationArgs {
-  /** Wait until the target has stopped (default true). */
-  waitForTermination?: pulumi.Input<boolean>;
-  /** How long to wait, in seconds (default 300). */
-  waitTimeoutSeconds?: pulumi.Input<number>;
-  /** Any change terminates again. */
-  triggers?: pulumi.Input<unknown[]>;
-  /** Read the target during preview to show what will be terminated (default true). */
-  preflight?: pulumi.Input<boolean>;
-}
 
 export abstract class TerminationResource extends pulumi.dynamic.Resource {
   declare readonly outcome: pulumi.Output<TerminationRecord["outcome"]>;

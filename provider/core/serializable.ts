@@ -50,7 +50,7 @@ function developmentShim(modulePath: string): Shim {
 const shims = new Map<ProviderName, Shim>();
 
 export function serializableProvider(name: ProviderName): dynamic.ResourceProvider {
-  const entry = path.join(__dirname, "providers", name);
+  const entry = path.join(__dirname, "..", "providers", name);
   if (__dirname.split(path.sep).includes("node_modules")) return require(entry) as dynamic.ResourceProvider;
   let shim = shims.get(name);
   if (!shim) shims.set(name, (shim = developmentShim(entry)));

@@ -10,6 +10,11 @@ export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
 }
 
+/** The value of a field, read from typed inputs or from a plain record alike. */
+export function valueOf(values: object, key: string): unknown {
+  return Reflect.get(values, key);
+}
+
 export interface CheckFailure {
   property: string;
   reason: string;
@@ -50,6 +55,8 @@ export type FieldSpec = FieldBase &
         type: "object";
         check: (value: Record<string, unknown>) => CheckFailure[];
         properties?: Record<string, PropertyShape>;
+        /** The TypeScript interface of the object, in the generated types. */
+        typeName?: string;
       }
     | { type: "list" }
   );
@@ -61,7 +68,7 @@ const engineKeys = new Set(["__provider"]);
 
 const maxStringLength = 1024;
 
-function describeValue(value: unknown): string {
+export function describeValue(value: unknown): string {
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 60 ? text.slice(0, 57) + "..." : text;
 }
@@ -106,7 +113,7 @@ function checkField(spec: FieldSpec, value: unknown): string | undefined {
 }
 
 /** Every failure in `news` against the table, each naming its field (`instanceIds[2]` for an item). */
-export function validateFields(news: Record<string, unknown>, table: FieldTable): CheckFailure[] {
+export function validateFields(news: object, table: FieldTable): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(news)) {
     if (!(key in table) && !engineKeys.has(key)) {
@@ -117,7 +124,7 @@ export function validateFields(news: Record<string, unknown>, table: FieldTable)
     }
   }
   for (const [property, spec] of Object.entries(table)) {
-    const value = news[property];
+    const value = valueOf(news, property);
     if (isUnknown(value)) continue;
     if (value === undefined || value === null) {
       if (spec.required) failures.push({ property, reason: `is required: ${spec.description}` });
@@ -165,48 +172,13 @@ export interface FieldDiff {
  * Which declared fields changed and which of those force a new termination; `__provider` and
  * fields documented as no change (`onChange: "ignore"`) never count.
  */
-export function diffFields(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  table: FieldTable,
-): FieldDiff {
-  const changed = Object.keys(table).filter(
-    (key) => table[key].onChange !== "ignore" && (isUnknown(news[key]) || !sameValue(olds[key], news[key])),
-  );
+export function diffFields(olds: object, news: object, table: FieldTable): FieldDiff {
+  const changed = Object.keys(table).filter((key) => {
+    const value = valueOf(news, key);
+    return table[key].onChange !== "ignore" && (isUnknown(value) || !sameValue(valueOf(olds, key), value));
+  });
   return {
     changes: changed.length > 0,
     replaces: changed.filter((key) => table[key].onChange === "replace"),
   };
-}
-
-/** A string made only of characters that are safe in one URL path segment, with no dot-only segment. */
-export function checkPathId(value: string): string | undefined {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value) || value.length > 128) {
-    return `must be an id of letters, digits, "-", "_" or "." (at most 128), got ${describeValue(value)}`;
-  }
-  return undefined;
-}
-
-/** An http(s) base URL with nothing that could carry or leak data (query, fragment, user info). */
-export function checkEndpoint(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `must be an http(s) URL, got "${value}"`;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return `must be an http(s) URL, got "${value}"`;
-  if (url.search || url.hash || url.username || url.password)
-    return "must not carry a query, fragment or user info";
-  return undefined;
-}
-
-/**
- * One URL path segment, percent-encoded. "." and ".." are refused outright: URL parsers resolve
- * them, which would send the request to another route.
- */
-export function pathSegment(name: string, value: string): string {
-  if (value === "." || value === ".." || value === "")
-    throw new Error(`${name} "${value}" cannot be used in a URL path`);
-  return encodeURIComponent(value);
 }

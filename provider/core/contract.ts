@@ -1,0 +1,112 @@
+/**
+ * The contract a target implements: what the generic lifecycle (`provider.ts`) calls, and what it
+ * records. A target (NodeMan, MRS) supplies only its fields, its request and its status reading.
+ */
+import type { CheckFailure, FieldTable } from "../validation/fields";
+import type { HttpClient } from "../http/client";
+import type { Reporter } from "./reporter";
+import type { SettingsContext } from "./settings";
+
+export type Outcome = "terminated" | "nothing-running" | "already-finished" | "requested";
+
+/** Outputs every termination records, beside its inputs and the target's own details. */
+export interface TerminationRecord {
+  outcome: Outcome;
+  /** ISO 8601: when the termination request was sent (or found unnecessary). */
+  requestedAt: string;
+  /** ISO 8601: when the target was seen stopped; absent while that is not known. */
+  completedAt?: string;
+  /** The service's request id of the kill or revoke, when one was sent. */
+  requestId?: string;
+  /** Set by a refresh that found the target deleted (job, cluster, subscription); the rest is as last seen. */
+  targetGone?: true;
+}
+
+/**
+ * What a termination records: its inputs, the record every termination keeps, and the target's own
+ * details (outputs such as job states, every one optional).
+ */
+export type Recorded<Inputs, Details> = Inputs & TerminationRecord & Details;
+
+/**
+ * Values as the engine hands them over: the contract's type, or a plain record (from a test, or a
+ * state written by an earlier version). `check` validates them against the field table.
+ */
+export type EngineValues<T> = T | Record<string, unknown>;
+
+export interface Session {
+  http: HttpClient;
+  reporter: Reporter;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** What a target's `terminate` found. */
+export interface StartResult<Details> {
+  outcome: Exclude<Outcome, "requested">;
+  requestId?: string;
+  /** Target-specific outputs: job state, instance statuses. */
+  details: Details;
+  /** Set when part of the work failed after some of it was sent: the resource is recorded incomplete. */
+  incomplete?: string;
+}
+
+export interface PollResult<Details> {
+  stopped: boolean;
+  /** What was seen, for progress lines and timeout errors: "job RUNNING", "2 of 3 instances RUNNING". */
+  summary: string;
+  details: Details;
+}
+
+/** What `resume` did for a record left incomplete. */
+export interface ResumeResult<Details> {
+  /** Target-specific outputs, merged into the record. */
+  details: Details;
+  /** Every request id of the kills or revokes sent so far, when it changed. */
+  requestId?: string;
+  /** Set when part of the work still did not go through: the resource stays recorded incomplete. */
+  incomplete?: string;
+}
+
+/** What a preview should show about a target that is about to be terminated. */
+export type PreflightResult =
+  | { found: true; message: string }
+  /** The target does not exist, or may not be terminated as given: the preview fails on this property. */
+  | { found: false; property: string; reason: string };
+
+/**
+ * `Details` defaults to `any` as the SDK's `ResourceProvider<Inputs = any, Outputs = any>` does, for
+ * code that holds a target without knowing which; each target states its own.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Target<Inputs, Settings, Details = any> {
+  /** Resource type name, for messages: "MrsJobTermination". */
+  typeName: string;
+  fields: FieldTable;
+  /** Failures that need more than one field, or settings (config/environment) that are missing. */
+  checkSettings(news: Inputs, context: SettingsContext): CheckFailure[];
+  resolveSettings(inputs: Inputs, context: SettingsContext): Settings;
+  /** "MRS job j1 in cluster c1", for messages and the resource id. */
+  describe(inputs: Inputs): string;
+  idPrefix(inputs: Inputs): string;
+  /** Reads what it must and sends the termination request once. */
+  terminate(inputs: Inputs, settings: Settings, session: Session): Promise<StartResult<Details>>;
+  /**
+   * Optional. On a record left incomplete (`outcome: "requested"`), `update` calls this before
+   * waiting: it sends again, once, what create recorded as not gone through, and nothing else.
+   */
+  resume?(
+    record: Recorded<Inputs, Details>,
+    settings: Settings,
+    session: Session,
+  ): Promise<ResumeResult<Details>>;
+  /** One read-only look at the target; `record` is the inputs with what create recorded. */
+  poll(record: Inputs & Details, settings: Settings, session: Session): Promise<PollResult<Details>>;
+  /** One read-only look for the preview: what will be terminated. */
+  preflight(inputs: Inputs, settings: Settings, session: Session): Promise<PreflightResult>;
+  /**
+   * Whether an error from `poll` says the target no longer exists (deleted after the termination):
+   * `read` then keeps the record and marks it `targetGone: true`. A wait still fails on it.
+   */
+  isGone(error: unknown): boolean;
+}

@@ -1,0 +1,270 @@
+/**
+ * The termination lifecycle, written once for every target:
+ * - check: validates inputs (and that settings can be resolved), sends nothing;
+ * - diff: a changed target or `triggers` replaces (terminates again), wait settings update in place;
+ * - create: terminates, then waits until the target has stopped;
+ * - read: reports the target's live state, changes nothing;
+ * - update: keeps the record; on one left incomplete, retries what did not go through, then waits;
+ * - delete: sends nothing, because a termination cannot be undone.
+ * A target (NodeMan, MRS) supplies only its fields, its request and its status reading.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { createHttpClient, type HttpClient } from "../http/client";
+import { parseHttpSettings, resolveHttpSettings } from "../http/settings";
+import { diffFields, UNKNOWN, validateFields, valueOf, type CheckFailure } from "../validation/fields";
+import type { EngineValues, Recorded, Session, Target } from "./contract";
+import { consoleReporter, type Reporter } from "./reporter";
+import { emptyConfig, findSetting, type ConfigSource, type SettingsContext } from "./settings";
+import {
+  incompleteError,
+  isoTime,
+  reportedOnce,
+  retryHint,
+  waitOrRecordIncomplete,
+  type Waiter,
+} from "./wait";
+import type { TerminationInputs } from "./inputs.generated";
+
+const preflightSetting = { config: "termination:preflight", env: ["TERMINATION_PREFLIGHT"] };
+
+/** A preview must not stall on an unreachable API: the preflight gets a small budget of its own. */
+const preflightHttp = { maxAttempts: 2, requestTimeoutMs: 10_000, maxRetryMs: 5_000 };
+
+export interface ProviderOptions {
+  reporter?: Reporter;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  env?: Record<string, string | undefined>;
+  /** First poll interval; later ones grow to `maxPollIntervalMs`. */
+  pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  /** False when the caller runs `preflight` itself (the plugin does, in its preview of `create`). */
+  preflightInCheck?: boolean;
+}
+
+/**
+ * The engine's values as the target's types: `check` validated them against the field table the
+ * types are generated from, and state holds what an earlier `create` recorded from such values.
+ * The one place where values from the wire become typed.
+ */
+function typed<T>(values: EngineValues<T>): T {
+  return values as T;
+}
+
+/** The provider object the engine drives; generic over the target. */
+export class TerminationProvider<
+  Inputs extends TerminationInputs,
+  Settings,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as the SDK's own ResourceProvider default
+  Details = any,
+> implements dynamic.ResourceProvider<Inputs, Recorded<Inputs, Details>> {
+  private config: ConfigSource = emptyConfig;
+  private httpClient: HttpClient | undefined;
+  private preflightClient: HttpClient | undefined;
+  /** Resolved settings by identifying inputs; config only changes through configure. */
+  private readonly settingsCache = new Map<string, Settings>();
+  private readonly waiter: Waiter<Inputs, Settings, Details>;
+  private readonly env: Record<string, string | undefined>;
+  private readonly preflightInCheck: boolean;
+
+  constructor(
+    private readonly target: Target<Inputs, Settings, Details>,
+    options: ProviderOptions = {},
+  ) {
+    this.waiter = {
+      target,
+      reporter: options.reporter ?? consoleReporter,
+      now: options.now ?? Date.now,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      pollIntervalMs: options.pollIntervalMs ?? 1000,
+      maxPollIntervalMs: options.maxPollIntervalMs ?? 10_000,
+    };
+    this.env = options.env ?? process.env;
+    this.preflightInCheck = options.preflightInCheck ?? true;
+  }
+
+  private get reporter(): Reporter {
+    return this.waiter.reporter;
+  }
+
+  async configure(request: dynamic.ConfigureRequest): Promise<void> {
+    this.config = request.config;
+    this.httpClient = undefined;
+    this.preflightClient = undefined;
+    this.settingsCache.clear();
+  }
+
+  /** The identifying (replace) fields: what a termination is of. */
+  private get identity(): string[] {
+    const fields = this.target.fields;
+    return Object.keys(fields).filter((field) => fields[field].onChange === "replace");
+  }
+
+  /** Settings depend only on config, environment and the identifying (replace) inputs. */
+  private settingsFor(inputs: Inputs): Settings {
+    const key = JSON.stringify(this.identity.map((field) => valueOf(inputs, field) ?? null));
+    let settings = this.settingsCache.get(key);
+    if (!settings)
+      this.settingsCache.set(key, (settings = this.target.resolveSettings(inputs, this.context)));
+    return settings;
+  }
+
+  private get context(): SettingsContext {
+    return { config: this.config, env: this.env };
+  }
+
+  private session(): Session {
+    const { reporter, sleep, now } = this.waiter;
+    this.httpClient ??= createHttpClient(resolveHttpSettings(this.context), { reporter, sleep, now });
+    return { http: this.httpClient, reporter, now, sleep };
+  }
+
+  async check(olds: EngineValues<Inputs>, news: EngineValues<Inputs>): Promise<dynamic.CheckResult<Inputs>> {
+    const inputs = typed(news);
+    const failures = validateFields(inputs, this.target.fields);
+    failures.push(...this.target.checkSettings(inputs, this.context));
+    failures.push(...parseHttpSettings(this.context).failures);
+    const preflight = findSetting(this.context, preflightSetting);
+    if (preflight && !["true", "false"].includes(preflight.value))
+      failures.push({
+        property: "preflight",
+        reason: `${preflight.origin} must be "true" or "false", got "${preflight.value}"`,
+      });
+    if (failures.length === 0 && this.preflightInCheck && this.wantsPreflight(olds, inputs))
+      failures.push(...(await this.preflight(inputs)));
+    return { inputs, failures };
+  }
+
+  /**
+   * Only when this check leads to a termination (a new resource, or a replacement) and every
+   * identifying input is known; `preflight: false`, else `termination:preflight`, else
+   * `TERMINATION_PREFLIGHT` turns it off (the first of them that is set decides).
+   */
+  wantsPreflight(olds: EngineValues<Inputs>, news: EngineValues<Inputs>): boolean {
+    const given = valueOf(news, "preflight");
+    const argument = typeof given === "boolean" ? given : undefined;
+    if (findSetting(this.context, preflightSetting, argument, "preflight")?.value === "false") return false;
+    if (this.identity.some((key) => JSON.stringify(valueOf(news, key) ?? null).includes(UNKNOWN)))
+      return false;
+    const isNew = Object.keys(olds).length === 0;
+    return isNew || diffFields(olds, news, this.target.fields).replaces.length > 0;
+  }
+
+  /** Read-only: shows what will be terminated; fails on a target that does not exist; warns when unreachable. */
+  async preflight(news: EngineValues<Inputs>): Promise<CheckFailure[]> {
+    const inputs = typed(news);
+    const { reporter, sleep, now } = this.waiter;
+    try {
+      this.preflightClient ??= createHttpClient(
+        { ...resolveHttpSettings(this.context), ...preflightHttp },
+        { reporter, sleep, now },
+      );
+      const session = { ...this.session(), http: this.preflightClient };
+      const result = await this.target.preflight(inputs, this.settingsFor(inputs), session);
+      if (!result.found) return [{ property: result.property, reason: result.reason }];
+      reporter.info(result.message);
+    } catch (error) {
+      reporter.warn(
+        `${this.target.describe(inputs)}: preflight could not read the target, the preview goes on without it: ${(error as Error).message}`,
+      );
+    }
+    return [];
+  }
+
+  async diff(
+    _id: string,
+    olds: EngineValues<Recorded<Inputs, Details>>,
+    news: EngineValues<Inputs>,
+  ): Promise<dynamic.DiffResult> {
+    const { changes, replaces } = diffFields(olds, news, this.target.fields);
+    return { changes, replaces, deleteBeforeReplace: false };
+  }
+
+  async create(news: EngineValues<Inputs>): Promise<dynamic.CreateResult<Recorded<Inputs, Details>>> {
+    const inputs = typed(news);
+    const { target, reporter, now } = this.waiter;
+    const settings = this.settingsFor(inputs);
+    const session = this.session();
+    const requestedAt = now();
+    const start = await target.terminate(inputs, settings, session);
+    const id = `${target.idPrefix(inputs)}@${requestedAt}`;
+    const record: Recorded<Inputs, Details> = {
+      ...inputs,
+      ...start.details,
+      outcome: start.outcome,
+      requestedAt: isoTime(requestedAt),
+      ...(start.requestId ? { requestId: start.requestId } : {}),
+    };
+    if (start.outcome !== "terminated") {
+      reporter.info(`${target.describe(inputs)}: ${start.outcome}, nothing was terminated`);
+      return { id, outs: { ...record, completedAt: isoTime(now()) } };
+    }
+    const incomplete = start.incomplete && `${target.describe(inputs)}: ${start.incomplete}`;
+    let outs: Recorded<Inputs, Details> = { ...record, outcome: "requested" };
+    if (inputs.waitForTermination === false) {
+      reporter.info(
+        `${target.describe(inputs)}: termination requested; not waiting (waitForTermination: false)`,
+      );
+    } else {
+      outs = await waitOrRecordIncomplete(this.waiter, id, settings, session, record, incomplete);
+    }
+    if (incomplete) throw incompleteError(incomplete + retryHint, id, outs);
+    return { id, outs };
+  }
+
+  /** Refresh: the live state; a target deleted since keeps its record, marked `targetGone: true`. */
+  async read(
+    id: string,
+    props: EngineValues<Recorded<Inputs, Details>> = {},
+  ): Promise<dynamic.ReadResult<Recorded<Inputs, Details>>> {
+    const record = { ...typed(props) };
+    Reflect.deleteProperty(record, "targetGone");
+    try {
+      const result = await this.target.poll(record, this.settingsFor(record), this.session());
+      return { id, props: { ...record, ...result.details } };
+    } catch (error) {
+      if (this.target.isGone(error)) return { id, props: { ...record, targetGone: true } };
+      throw reportedOnce(error, `${this.target.typeName} ${id}: refresh failed`);
+    }
+  }
+
+  async update(
+    id: string,
+    olds: EngineValues<Recorded<Inputs, Details>>,
+    news: EngineValues<Inputs>,
+  ): Promise<dynamic.UpdateResult<Recorded<Inputs, Details>>> {
+    const outs = { ...typed(olds) };
+    for (const key of Object.keys(this.target.fields)) {
+      const value = valueOf(news, key);
+      if (value === undefined) Reflect.deleteProperty(outs, key);
+      else Reflect.set(outs, key, value);
+    }
+    if (outs.outcome !== "requested") return { outs };
+    // An incomplete record: what did not go through is sent again (the target's resume), then a wait
+    // that timed out or was skipped resumes; what went through is never sent again.
+    const { target } = this.waiter;
+    const settings = this.settingsFor(outs);
+    const session = this.session();
+    let record = outs;
+    let incomplete: string | undefined;
+    if (target.resume) {
+      const resumed = await target.resume(outs, settings, session);
+      record = {
+        ...outs,
+        ...resumed.details,
+        ...(resumed.requestId ? { requestId: resumed.requestId } : {}),
+      };
+      incomplete = resumed.incomplete && `${target.describe(outs)}: ${resumed.incomplete}`;
+    }
+    if (outs.waitForTermination !== false)
+      record = await waitOrRecordIncomplete(this.waiter, id, settings, session, record, incomplete);
+    if (incomplete) throw incompleteError(incomplete + retryHint, id, record);
+    return { outs: record };
+  }
+
+  async delete(_id: string, props: EngineValues<Recorded<Inputs, Details>>): Promise<void> {
+    this.reporter.info(
+      `${this.target.describe(typed(props))}: removed from the stack; nothing was sent (a termination cannot be undone)`,
+    );
+  }
+}

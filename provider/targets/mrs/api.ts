@@ -1,0 +1,226 @@
+/**
+ * The Huawei Cloud MRS v2 job API as this package uses it (docs/apis.md §2): signed or
+ * token-authenticated requests, the error shapes (`error_code` or `errorCode`), and the job reads.
+ * Shared by the MrsJobTermination target and the lookups.
+ */
+import type { Session } from "../../core/contract";
+import { ApiError, TerminationError } from "../../errors";
+import { displayUrl, type HttpResponse } from "../../http/client";
+import { signRequest } from "../../signing/sdkHmacSha256";
+import { pathSegment, queryString } from "../../validation/url";
+import { hints, isGatewayCode } from "./codes";
+import type { MrsSettings } from "./settings";
+
+export const finalJobStates = ["FINISHED", "FAILED", "KILLED"];
+export const nonFinalJobStates = ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING"];
+
+interface MrsErrorBody {
+  error_code?: string;
+  errorCode?: string;
+  error_msg?: string;
+  errorMsg?: string;
+  request_id?: string;
+}
+
+export function errorCode(data: unknown): string | undefined {
+  const body = (typeof data === "object" && data !== null ? data : {}) as MrsErrorBody;
+  return body.error_code ?? body.errorCode;
+}
+
+export function apiError(operation: string, method: string, url: URL, response: HttpResponse): ApiError {
+  const body = (
+    typeof response.data === "object" && response.data !== null ? response.data : {}
+  ) as MrsErrorBody;
+  const code = errorCode(response.data);
+  return new ApiError({
+    service: "MRS",
+    operation,
+    method,
+    url: displayUrl(url),
+    httpStatus: response.status,
+    code,
+    serviceMessage:
+      body.error_msg ??
+      body.errorMsg ??
+      (typeof response.data === "string" ? response.data.slice(0, 200) : undefined),
+    requestId: response.requestId ?? body.request_id,
+    hint: code ? hints[code] : undefined,
+    attempts: response.attempts,
+  });
+}
+
+/** `.../v2/{project}/clusters/{cluster}/job-executions[/{job}][suffix]`, every id percent-encoded. */
+export function jobsUrl(settings: MrsSettings, clusterId: string, jobExecutionId?: string, suffix = ""): URL {
+  const base = settings.endpoint.pathname.replace(/\/$/, "");
+  const project = pathSegment("projectId", settings.projectId);
+  const cluster = pathSegment("clusterId", clusterId);
+  const job = jobExecutionId === undefined ? "" : `/${pathSegment("jobExecutionId", jobExecutionId)}`;
+  const url = new URL(settings.endpoint.toString());
+  url.pathname = `${base}/v2/${project}/clusters/${cluster}/job-executions${job}${suffix}`;
+  return url;
+}
+
+export async function send(
+  session: Session,
+  settings: MrsSettings,
+  operation: string,
+  method: "GET" | "POST",
+  url: URL,
+) {
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "X-Project-Id": settings.projectId,
+  };
+  const { auth } = settings;
+  if (auth.kind === "token") headers["X-Auth-Token"] = auth.token;
+  return session.http.send({
+    service: "MRS",
+    operation,
+    method,
+    url: url.toString(),
+    headers,
+    body: "",
+    // A 5xx with an MRS code is the service's answer; the gateway's own (APIGW.*) or none is a fault.
+    isBusinessError: (_status, data) => {
+      const code = errorCode(data);
+      return code !== undefined && !isGatewayCode(code);
+    },
+    sign:
+      auth.kind === "aksk"
+        ? (r) =>
+            signRequest(
+              {
+                method: r.method,
+                path: r.url.pathname,
+                query: r.url.search.slice(1),
+                headers: r.headers,
+                body: r.body,
+              },
+              auth.credentials,
+              new Date(session.now()),
+            )
+        : undefined,
+  });
+}
+
+export interface JobDetail {
+  job_id?: string;
+  job_name?: string;
+  job_state?: string;
+  job_result?: string;
+  user?: string;
+  queue?: string;
+  /** Epoch milliseconds; 0 when not reached yet. */
+  started_time?: number;
+  submitted_time?: number;
+  finished_time?: number;
+}
+
+export async function getJob(
+  session: Session,
+  settings: MrsSettings,
+  clusterId: string,
+  jobExecutionId: string,
+): Promise<JobDetail> {
+  const url = jobsUrl(settings, clusterId, jobExecutionId);
+  const operation = `read job-execution ${jobExecutionId} in cluster ${clusterId}`;
+  const response = await send(session, settings, operation, "GET", url);
+  if (response.status >= 300 || errorCode(response.data)) throw apiError(operation, "GET", url, response);
+  const detail = (response.data as { job_detail?: JobDetail } | undefined)?.job_detail;
+  if (!detail || typeof detail.job_state !== "string") {
+    throw new TerminationError(
+      `MRS: ${operation}: the answer has no job_detail.job_state (HTTP ${response.status} from GET ${displayUrl(url)})`,
+    );
+  }
+  return detail;
+}
+
+export interface JobFilter {
+  /** Exact job name. The service's filter may match more (by substring): matched here again. */
+  jobName?: string;
+  /** Asked of the service one state at a time; default: every state, in one listing. */
+  jobStates?: string[];
+  user?: string;
+  queue?: string;
+}
+
+const pageSize = 100;
+/** Per listing: a listing this long fails rather than being used cut short. */
+export const maxListPages = 100;
+
+/**
+ * Every job of the cluster matching the filter exactly. One listing per wanted state, so that a
+ * long history in other states cannot crowd the wanted jobs out of the page cap.
+ */
+export async function listJobs(
+  session: Session,
+  settings: MrsSettings,
+  clusterId: string,
+  filter: JobFilter,
+): Promise<JobDetail[]> {
+  const states = filter.jobStates ?? [undefined];
+  const listings = await Promise.all(
+    states.map((state) => listAll(session, settings, clusterId, filter.jobName, state)),
+  );
+  const seen = new Set<string>();
+  return listings.flat().filter((job) => {
+    // A job submitted while paging shifts the pages: the same job may come twice.
+    if (seen.has(job.job_id)) return false;
+    seen.add(job.job_id);
+    return (
+      (filter.jobName === undefined || job.job_name === filter.jobName) &&
+      (!filter.jobStates || filter.jobStates.includes(String(job.job_state))) &&
+      (filter.user === undefined || job.user === filter.user) &&
+      (filter.queue === undefined || job.queue === filter.queue)
+    );
+  });
+}
+
+type ListedJob = JobDetail & { job_id: string };
+const isListedJob = (job: unknown): job is ListedJob => typeof (job as JobDetail | null)?.job_id === "string";
+
+/** One listing to its end (offset counts pages from 1): a short page ends it, `total_record` is not relied on. */
+async function listAll(
+  session: Session,
+  settings: MrsSettings,
+  clusterId: string,
+  jobName: string | undefined,
+  jobState: string | undefined,
+): Promise<ListedJob[]> {
+  const what = `the job-executions of cluster ${clusterId}${jobState ? ` in state ${jobState}` : ""}`;
+  const jobs: ListedJob[] = [];
+  for (let page = 1; page <= maxListPages; page++) {
+    const url = jobsUrl(settings, clusterId);
+    url.search = queryString({
+      job_name: jobName,
+      job_state: jobState,
+      limit: String(pageSize),
+      offset: String(page),
+    });
+    const operation = `list ${what} (page ${page})`;
+    const response = await send(session, settings, operation, "GET", url);
+    if (response.status >= 300 || errorCode(response.data)) throw apiError(operation, "GET", url, response);
+    const list = (response.data as { job_list?: unknown } | undefined)?.job_list;
+    if (!Array.isArray(list) || !list.every(isListedJob)) {
+      const problem = Array.isArray(list) ? "a job without a job_id" : "no job_list";
+      throw new TerminationError(
+        `MRS: ${operation}: the answer has ${problem} (HTTP ${response.status} from GET ${displayUrl(url)})`,
+      );
+    }
+    jobs.push(...list);
+    if (list.length < pageSize) return jobs;
+  }
+  throw new TerminationError(
+    `MRS: listing ${what} reached the cap of ${maxListPages} pages of ${pageSize} jobs without reaching its end; ` +
+      `nothing is selected from a partial listing. Narrow the selection (jobName, jobStates).`,
+  );
+}
+
+/** "2h13m", "5m", "42s". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  if (hours > 0) return `${hours}h${String(minutes).padStart(2, "0")}m`;
+  return minutes > 0 ? `${minutes}m` : `${seconds}s`;
+}

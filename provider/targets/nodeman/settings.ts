@@ -1,0 +1,147 @@
+/**
+ * Where NodeMan is and who calls it: BlueKing app and user credentials, and the ESB root or the API
+ * gateway's URL template, from stack config or the environment (docs/apis.md §1). Parsed once.
+ */
+import {
+  configurationError,
+  describeSetting,
+  findGroup,
+  type FoundSetting,
+  type SettingSpec,
+  type SettingsContext,
+} from "../../core/settings";
+import { checkEndpoint } from "../../validation/url";
+import { isUnknown, type CheckFailure } from "../../validation/fields";
+import type { NodemanTaskTerminationInputs } from "./inputs.generated";
+
+export const bluekingSettingSpecs = {
+  appCode: { config: "blueking:appCode", env: ["BK_APP_CODE"] },
+  appSecret: { config: "blueking:appSecret", env: ["BK_APP_SECRET"] },
+  username: { config: "blueking:username", env: ["BK_USERNAME"] },
+  bkToken: { config: "blueking:bkToken", env: ["BK_TOKEN"] },
+  accessToken: { config: "blueking:accessToken", env: ["BK_ACCESS_TOKEN"] },
+  esbUrl: { config: "blueking:esbUrl", env: ["BK_COMPONENT_API_URL"] },
+  apigwUrlTemplate: { config: "blueking:apigwUrlTemplate", env: ["BK_API_URL_TMPL"] },
+} satisfies Record<string, SettingSpec>;
+
+interface BluekingAuth {
+  bk_app_code: string;
+  bk_app_secret: string;
+  bk_username?: string;
+  bk_token?: string;
+  access_token?: string;
+}
+
+type Route = "apigw" | "esb";
+
+export interface NodemanSettings {
+  route: Route;
+  /** Ends with `/backend/api/subscription/`. */
+  baseUrl: URL;
+  auth: BluekingAuth;
+  /** The gateway's X-Bkapi-Authorization header value, made once. */
+  authorizationHeader: string;
+}
+
+/** Settings that go together: the highest source that sets any of a group decides the whole group. */
+const groups = {
+  app: { appCode: bluekingSettingSpecs.appCode, appSecret: bluekingSettingSpecs.appSecret },
+  user: {
+    username: bluekingSettingSpecs.username,
+    bkToken: bluekingSettingSpecs.bkToken,
+    accessToken: bluekingSettingSpecs.accessToken,
+  },
+  /** Where NodeMan is: the ESB root or the gateway's URL template. */
+  location: { esbUrl: bluekingSettingSpecs.esbUrl, apigwUrlTemplate: bluekingSettingSpecs.apigwUrlTemplate },
+};
+
+/** The settings, or what is wrong with them: one parse, for `check` and for the requests alike. */
+interface Parsed {
+  settings?: NodemanSettings;
+  failures: CheckFailure[];
+}
+
+/** Where the arguments are not known yet (a preview), nothing is made. */
+function parseSettings(inputs: { route?: unknown; stage?: unknown }, context: SettingsContext): Parsed {
+  const s = bluekingSettingSpecs;
+  const failures: CheckFailure[] = [];
+  const app = findGroup(context, groups.app);
+  const user = findGroup(context, groups.user);
+  for (const key of ["appCode", "appSecret"] as const) {
+    if (app[key]) continue;
+    const other = app[key === "appCode" ? "appSecret" : "appCode"];
+    failures.push({
+      property: "credentials",
+      reason: other
+        ? `${other.origin} is set, so the app's ${key} must come from the same place: set ${other.source === "stack config" ? `stack config \`${s[key].config}\`` : `environment \`${s[key].env[0]}\``}`
+        : `missing: set ${describeSetting(s[key])}`,
+    });
+  }
+  if (!user.username && !user.bkToken && !user.accessToken) {
+    failures.push({
+      property: "credentials",
+      reason: `no user: set ${describeSetting(s.username)}, ${describeSetting(s.bkToken)} or ${describeSetting(s.accessToken)}`,
+    });
+  }
+  if (isUnknown(inputs.route)) return { failures };
+  const location = findGroup(context, groups.location);
+  const argument: Route | undefined =
+    inputs.route === "apigw" || inputs.route === "esb" ? inputs.route : undefined;
+  // Both set in the same place: the gateway, as before; a `route` argument picks between them.
+  const route = argument ?? (location.apigwUrlTemplate ? "apigw" : location.esbUrl ? "esb" : undefined);
+  if (route === undefined) {
+    failures.push({
+      property: "route",
+      reason: `no NodeMan endpoint: set ${describeSetting(s.apigwUrlTemplate)} or ${describeSetting(s.esbUrl)}`,
+    });
+    return { failures };
+  }
+  const url = route === "apigw" ? location.apigwUrlTemplate : location.esbUrl;
+  if (url === undefined) {
+    const spec = route === "apigw" ? s.apigwUrlTemplate : s.esbUrl;
+    const chosen = Object.values(location)[0] as FoundSetting | undefined;
+    failures.push({
+      property: "route",
+      reason: `route "${route}" needs ${describeSetting(spec)}${
+        chosen
+          ? `; where NodeMan is comes whole from ${chosen.source} (${chosen.origin} is set), so set it there`
+          : ""
+      }`,
+    });
+    return { failures };
+  }
+  const problem = checkEndpoint(url.value.replace("{api_name}", "bk-nodeman"));
+  if (problem) failures.push({ property: "route", reason: `${url.origin} ${problem}` });
+  const { appCode, appSecret } = app;
+  if (failures.length > 0 || !appCode || !appSecret) return { failures };
+  const base = url.value.replace("{api_name}", "bk-nodeman").replace(/\/$/, "");
+  const stage = typeof inputs.stage === "string" ? inputs.stage : "prod";
+  const root = route === "apigw" ? `${base}/${stage}` : `${base}/api/c/compapi/v2/nodeman`;
+  const auth: BluekingAuth = { bk_app_code: appCode.value, bk_app_secret: appSecret.value };
+  if (user.username) auth.bk_username = user.username.value;
+  if (user.accessToken) auth.access_token = user.accessToken.value;
+  else if (user.bkToken) auth.bk_token = user.bkToken.value;
+  const settings = {
+    route,
+    baseUrl: new URL(`${root}/backend/api/subscription/`),
+    auth,
+    authorizationHeader: JSON.stringify(auth),
+  };
+  return { settings, failures };
+}
+
+export function checkSettings(
+  inputs: NodemanTaskTerminationInputs,
+  context: SettingsContext,
+): CheckFailure[] {
+  return parseSettings(inputs, context).failures;
+}
+
+export function resolveSettings(
+  inputs: Pick<NodemanTaskTerminationInputs, "route" | "stage">,
+  context: SettingsContext,
+): NodemanSettings {
+  const { settings, failures } = parseSettings(inputs, context);
+  if (!settings) throw configurationError(failures);
+  return settings;
+}
