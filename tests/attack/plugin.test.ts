@@ -1,5 +1,5 @@
 /**
- * Attack through the plugin door: the same echoed secret as secrets.breaks.test.ts, seen by a YAML or
+ * Attack through the plugin door: the same echoed secret as secrets.test.ts, seen by a YAML or
  * Python user through the engine (the error and the logged lines). Failed on main.
  */
 import { expect } from "chai";
