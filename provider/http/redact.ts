@@ -64,15 +64,26 @@ function echoedForms(secret: string): string[] {
 
 export type Redact = (text: string) => string;
 
-/** A function that masks every form of every secret (of at least `minSecretLength`) in a text. */
+/**
+ * A function that masks every form of every secret (of at least `minSecretLength`) in a text, and
+ * the start of one that ends the text: a server or proxy that cuts its echo short may cut a secret.
+ */
 export function redactor(secrets: readonly string[]): Redact {
+  // Longest first: a secret containing another is masked whole.
   const forms = [...new Set(secrets.filter((s) => s.length >= minSecretLength).flatMap(echoedForms))].sort(
     (a, b) => b.length - a.length,
-  ); // a secret containing another is masked whole
+  );
   if (forms.length === 0) return (text) => text;
   return (text) => {
     let result = text;
     for (const form of forms) result = result.split(form).join(mask);
+    for (const form of forms) {
+      for (let length = form.length - 1; length >= minSecretLength; length--) {
+        if (!result.endsWith(form.slice(0, length))) continue;
+        result = result.slice(0, -length) + mask;
+        break;
+      }
+    }
     return result;
   };
 }

@@ -142,6 +142,12 @@ describe("redact", () => {
     ]);
   });
 
+  it("masks the start of a secret that ends a text cut short, not a start too short to be one", () => {
+    const redact = redactor(["SECRET-0123456789"]);
+    expect(redact('{"bk_token":"SECRET-0123')).to.equal(`{"bk_token":"${mask}`);
+    expect(redact("ends with SECRE")).to.equal("ends with SECRE");
+  });
+
   it("masks a secret containing another whole, and leaves values too short to be credentials", () => {
     const redact = redactor(["abcdef", "abcdefghij", "abc"]);
     expect(redact("x abcdefghij y abcdef z abc")).to.equal(`x ${mask} y ${mask} z abc`);
