@@ -72,7 +72,10 @@ function formatApiError(d: ApiErrorDetails): string {
   return `${d.service}: ${d.operation} failed${attempts}: HTTP ${d.httpStatus} from ${d.method} ${d.url}${code}${text}${requestId}${hint}`;
 }
 
-/** No answer: the connection failed, was reset, or timed out. `cause` is the original error. */
+/**
+ * No answer: the connection failed, was reset, or timed out. `cause` is the original error's message
+ * and code, without the request it held (its headers carry credentials).
+ */
 export class NetworkError extends TerminationError {
   readonly attempts: number;
   constructor(message: string, attempts: number, options?: { cause?: unknown }) {

@@ -18,7 +18,10 @@ export interface TerminationRecord {
   completedAt?: string;
   /** The service's request id of the kill or revoke, when one was sent. */
   requestId?: string;
-  /** Set by a refresh that found the target deleted (job, cluster, subscription); the rest is as last seen. */
+  /**
+   * Set by a refresh, or a wait after the termination was sent, that found the target deleted (job,
+   * cluster, subscription); the rest is as last seen.
+   */
   targetGone?: true;
 }
 
@@ -106,7 +109,8 @@ export interface Target<Inputs, Settings, Details = any> {
   preflight(inputs: Inputs, settings: Settings, session: Session): Promise<PreflightResult>;
   /**
    * Whether an error from `poll` says the target no longer exists (deleted after the termination):
-   * `read` then keeps the record and marks it `targetGone: true`. A wait still fails on it.
+   * `read` then keeps the record and marks it `targetGone: true`, and a wait ends there, the target
+   * `terminated` and marked `targetGone: true`. Only "does not exist" codes; any other error fails.
    */
   isGone(error: unknown): boolean;
 }

@@ -68,7 +68,16 @@ export async function waitOrRecordIncomplete<Inputs extends TerminationInputs, S
 ): Promise<Recorded<Inputs, Details>> {
   try {
     const last = await waitUntilStopped(waiter, record, settings, session);
-    return { ...record, ...last.details, outcome: "terminated", completedAt: isoTime(waiter.now()) };
+    const stopped = {
+      ...record,
+      ...last.details,
+      outcome: "terminated" as const,
+      completedAt: isoTime(waiter.now()),
+    };
+    // As in `read`: gone is what this look found, not what an earlier refresh did.
+    if (last.gone) return { ...stopped, targetGone: true };
+    Reflect.deleteProperty(stopped, "targetGone");
+    return stopped;
   } catch (error) {
     const remedy =
       error instanceof WaitTimeoutError ? "resume waiting, or raise waitTimeoutSeconds" : "resume waiting";
@@ -83,14 +92,16 @@ export async function waitOrRecordIncomplete<Inputs extends TerminationInputs, S
 
 /**
  * Polls until the target has stopped or the deadline passes. The reads go through a client bound
- * to the deadline, so that a hung read or a retry cannot hold the wait past it.
+ * to the deadline, so that a hung read or a retry cannot hold the wait past it. A target deleted
+ * after its termination was sent (the target's `isGone`) has stopped too: nothing of it runs, and
+ * waiting on would fail every later `pulumi up` on it; the record says `targetGone: true`.
  */
 async function waitUntilStopped<Inputs extends TerminationInputs, Settings, Details>(
   waiter: Waiter<Inputs, Settings, Details>,
   record: Inputs & Details,
   settings: Settings,
   session: Session,
-): Promise<PollResult<Details>> {
+): Promise<{ details?: Details; gone?: true }> {
   const { target, reporter, now } = waiter;
   const describe = target.describe(record);
   const timeoutMs = (record.waitTimeoutSeconds ?? waitDefaults.waitTimeoutSeconds) * 1000;
@@ -104,6 +115,13 @@ async function waitUntilStopped<Inputs extends TerminationInputs, Settings, Deta
     try {
       result = await target.poll(record, settings, bound);
     } catch (error) {
+      if (target.isGone(error)) {
+        const elapsed = Math.round((now() - started) / 1000);
+        reporter.info(
+          `${describe}: deleted after its termination was sent, so it runs no more (${(error as Error).message.replace(/\.$/, "")}); stopped after ${elapsed}s`,
+        );
+        return { gone: true };
+      }
       if (now() < deadline) throw error;
       const seen = lastSummary ? `last seen: ${lastSummary}` : "nothing seen yet";
       throw new WaitTimeoutError(

@@ -8,6 +8,7 @@
  */
 import type { Reporter } from "../core/reporter";
 import { NetworkError } from "../errors";
+import { redactDeep, redactor, requestSecrets } from "./redact";
 import { decideRetry, maxThrottledAnswers, type AttemptOutcome } from "./retry";
 import type { HttpSettings } from "./settings";
 
@@ -19,6 +20,11 @@ export interface HttpRequest {
   url: string;
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * Credentials of the settings behind this request, masked in every answer (body, headers, network
+   * error) besides what the request carries in secret-named headers and JSON body fields.
+   */
+  secrets?: readonly (string | undefined)[];
   /** Called before every attempt: signatures carry the date, so each attempt is signed anew. */
   sign?: (request: {
     method: string;
@@ -33,7 +39,10 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  /** The body parsed as JSON, the raw text when it is not JSON, undefined when empty. */
+  /**
+   * The body parsed as JSON, the raw text when it is not JSON, undefined when empty; like the
+   * headers, with the request's credentials masked (`redact.ts`).
+   */
   data: unknown;
   requestId?: string;
   attempts: number;
@@ -183,6 +192,7 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
       // Signed after the wait for a slot, so that X-Sdk-Date is fresh when the request leaves.
       let headers: Record<string, string> = { Host: url.host, ...(request.headers ?? {}) };
       if (request.sign) headers = request.sign({ method: request.method, url, headers, body });
+      const redact = redactor(requestSecrets(request.secrets ?? [], headers, body));
       try {
         const response = await axios.request<string>({
           method: request.method,
@@ -203,13 +213,16 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
         });
         const responseHeaders: Record<string, string> = {};
         for (const [name, value] of Object.entries(response.headers)) {
-          if (value !== undefined && value !== null) responseHeaders[name.toLowerCase()] = String(value);
+          if (value !== undefined && value !== null)
+            responseHeaders[name.toLowerCase()] = redact(String(value));
         }
+        // Masked after parsing, so that no structure changes; and in a raw (non-JSON) text too.
+        const data = parseBody(typeof response.data === "string" ? response.data : "");
         return {
           outcome: {
             kind: "response",
             status: response.status,
-            data: parseBody(typeof response.data === "string" ? response.data : ""),
+            data: redactDeep(data, redact),
             retryAfterSeconds: parseRetryAfter(responseHeaders["retry-after"]),
           },
           headers: responseHeaders,
@@ -220,13 +233,15 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
           e.code === "ERR_CANCELED" || /timeout/i.test(e.message ?? "")
             ? "ETIMEDOUT"
             : (e.code ?? e.cause?.code ?? "UNKNOWN");
+        const message = redact(e.message ?? String(error));
         return {
           outcome: {
             kind: "network",
             code,
-            message: e.message ?? String(error),
+            message,
             connected: code !== "ECONNREFUSED",
-            error,
+            // Not axios's error: it holds the request's config, headers (credentials) included.
+            error: Object.assign(new Error(message), { code: e.code ?? e.cause?.code }),
           },
           headers: {},
           // Timed out on the deadline's shorter clock, not the request timeout.

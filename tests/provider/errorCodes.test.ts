@@ -104,8 +104,29 @@ describe("every API error code reaches the user intact", () => {
     });
   }
 
-  it("a status read refused after the revoke (3800003) keeps the record, with the code in the message", async () => {
+  // Until wave 3 this test asserted that 3800003 here failed create (incomplete, code in the error).
+  // A subscription that no longer exists after its revoke was sent runs nothing: the wait ends
+  // `terminated` and `targetGone` (tests/attack/vanish.test.ts), and the code and text are shown in
+  // the progress line instead. Any other code still fails the wait: the test after this one.
+  it("a status read after the revoke finding the subscription gone (3800003) ends the wait terminated, with the code in the progress line", async () => {
     const body = envelope(3800003, "subscription has no task");
+    emulator.injectFault({
+      route: "nodeman.task_result",
+      times: -1,
+      fault: { kind: "reply", status: 200, body },
+    });
+    const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+    const { outs } = await provider.create({ subscriptionId: 42 });
+    expect(outs).to.include({ outcome: "terminated", targetGone: true });
+    expect(lines.join("\n"))
+      .to.include("3800003")
+      .and.include("has no task")
+      .and.include("deleted after its termination was sent");
+    expect(emulator.effectiveCount("nodeman.revoke")).to.equal(1);
+  });
+
+  it("a status read refused after the revoke (3800001) keeps the record, with the code in the message", async () => {
+    const body = envelope(3800001, "instance_id_list: not a valid list");
     emulator.injectFault({
       route: "nodeman.task_result",
       times: -1,
@@ -115,8 +136,8 @@ describe("every API error code reaches the user intact", () => {
     const error = await caught(provider.create({ subscriptionId: 42 }));
     expect(error).to.be.instanceOf(TerminationIncompleteError);
     expect(error.message)
-      .to.include("3800003")
-      .and.include("has no task")
+      .to.include("3800001")
+      .and.include("not a valid list")
       .and.include("The termination request was sent");
     expect(emulator.effectiveCount("nodeman.revoke")).to.equal(1);
   });

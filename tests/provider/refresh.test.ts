@@ -93,6 +93,20 @@ describe("refresh (read)", () => {
       ]);
     });
 
+    it("an up that resumes a wait and finds the target again drops targetGone", async () => {
+      const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
+      const inputs = { subscriptionId: 42, waitForTermination: false };
+      const { id, outs } = await provider.create(inputs);
+      expect(outs.outcome).to.equal("requested");
+      const { outs: after } = await provider.update(
+        id,
+        { ...outs, targetGone: true },
+        { ...inputs, waitForTermination: true },
+      );
+      expect(after.outcome).to.equal("terminated");
+      expect(after).not.to.have.property("targetGone");
+    });
+
     it("a target back again is no longer marked gone", async () => {
       const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
       const { id, outs } = await provider.create({ subscriptionId: 42 });
@@ -140,19 +154,45 @@ describe("refresh (read)", () => {
       emulator = await startEmulator({ seed: baseSeed() });
     });
 
-    it("a status read refused with 3800003 during a wait is not mistaken for gone by create", async () => {
+    // Until wave 3 this read 3800003 and asserted that create's wait failed on it. A subscription
+    // gone after its revoke now ends the wait `terminated` and `targetGone` (tests/attack/vanish.test.ts,
+    // errorCodes.test.ts); what stays true is that any other code during a wait fails create.
+    it("a status read refused with another code (3800001) during a wait is not mistaken for gone by create", async () => {
       emulator.injectFault({
         route: "nodeman.task_result",
         times: -1,
         fault: {
           kind: "reply",
           status: 200,
-          body: { result: false, code: 3800003, message: "no task", data: null },
+          body: { result: false, code: 3800001, message: "bad request", data: null },
         },
       });
       const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
       const error = await caught(provider.create({ subscriptionId: 42 }));
-      expect(error.message).to.include("3800003");
+      expect(error.message).to.include("3800001");
+    });
+
+    it("MRS: a code named like an object's property (constructor) is not a gone code", async () => {
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const { id, outs } = await provider.create({ clusterId, jobExecutionId: "job-running" });
+      emulator.injectFault({
+        route: "mrs.get_job",
+        fault: { kind: "reply", status: 400, body: { error_code: "constructor", error_msg: "odd" } },
+      });
+      const error = await caught(provider.read(id, outs));
+      expect(error.message).to.include("constructor");
+    });
+
+    it("MRS: a status read refused with another code (APIGW.0301) during a wait is not mistaken for gone by create", async () => {
+      emulator.injectFault({
+        route: "mrs.get_job",
+        times: -1,
+        after: "mrs.kill",
+        fault: { kind: "reply", status: 401, body: { error_code: "APIGW.0301", error_msg: "refused" } },
+      });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const error = await caught(provider.create({ clusterId, jobExecutionId: "job-running" }));
+      expect(error.message).to.include("APIGW.0301").and.include("The termination request was sent");
     });
   });
 

@@ -80,6 +80,9 @@ export async function send(
     url: url.toString(),
     headers,
     body: "",
+    // The secret key is never sent, but masked too should anything repeat it.
+    secrets:
+      auth.kind === "token" ? [auth.token] : [auth.credentials.secretKey, auth.credentials.securityToken],
     // A 5xx with an MRS code is the service's answer; the gateway's own (APIGW.*) or none is a fault.
     isBusinessError: (_status, data) => {
       const code = errorCode(data);

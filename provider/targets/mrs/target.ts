@@ -139,12 +139,13 @@ function watchedIds(record: MrsJobTerminationInputs & MrsDetails): string[] {
 }
 
 /** The job (0176) or its cluster (12000003) no longer exists. */
-const isGone = (error: unknown) => isApiError(error) && (error.code ?? "") in missingInputs;
+const isGone = (error: unknown) => isApiError(error) && Object.hasOwn(missingInputs, error.code ?? "");
 
 /**
  * Reads every recorded job. Stopped means every job whose kill went out is final; a job whose kill
  * failed is shown as seen (an error reading it keeps what was known) but waited for only once killed.
- * A job deleted since runs no more: it keeps what was last seen, marked gone; all gone is an error.
+ * A job deleted since runs no more: it keeps what was last seen, marked gone; all gone is an error
+ * that `isGone` recognises (a refresh marks the record `targetGone`, a wait ends there).
  */
 async function poll(
   record: MrsJobTerminationInputs & MrsDetails,

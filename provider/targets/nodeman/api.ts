@@ -73,6 +73,7 @@ export async function call(
     url: url.toString(),
     headers,
     body: JSON.stringify(body),
+    secrets: [settings.auth.bk_app_secret, settings.auth.bk_token, settings.auth.access_token],
     // A 5xx with a NodeMan code is its answer, anything else a fault.
     isBusinessError: (_status, data) => isNodemanCode((data as Envelope | undefined)?.code),
   });

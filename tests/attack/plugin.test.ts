@@ -1,0 +1,55 @@
+/**
+ * Attack through the plugin door: the same echoed secret as secrets.test.ts, seen by a YAML or
+ * Python user through the engine (the error and the logged lines). Failed on main.
+ */
+import { expect } from "chai";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { startEmulator, type Emulator } from "../../emulator";
+import { baseSeed, clusterId, findSecrets, huaweiConfig, secrets } from "../helpers/fixtures";
+import {
+  configure,
+  PluginCallError,
+  startPlugin,
+  struct,
+  urnOf,
+  type RunningPlugin,
+} from "../plugin/harness";
+
+describe("attack: the plugin door", () => {
+  let emulator: Emulator;
+  let plugin: RunningPlugin;
+  beforeEach(async () => {
+    emulator = await startEmulator({ seed: baseSeed() });
+    plugin = await startPlugin();
+  });
+  afterEach(async () => {
+    await plugin.close();
+    await emulator.close();
+  });
+
+  it("an MRS error_msg that repeats the X-Auth-Token does not reach the engine in plain text", async () => {
+    await configure(plugin, huaweiConfig(emulator.url, "token"));
+    emulator.injectFault({
+      route: "mrs.get_job",
+      fault: {
+        kind: "reply",
+        status: 401,
+        body: { error_code: "APIGW.0301", error_msg: `token ${secrets.authToken} verify failed` },
+      },
+    });
+    const urn = urnOf("MrsJobTermination", "nightly");
+    const error = await plugin
+      .call(
+        plugin.client.create,
+        new provproto.CreateRequest()
+          .setUrn(urn)
+          .setProperties(struct({ clusterId, jobExecutionId: "job-running" })),
+      )
+      .then(
+        () => undefined,
+        (e: PluginCallError) => e,
+      );
+    expect(error, "create should fail").to.not.equal(undefined);
+    expect(findSecrets(error?.message, error?.properties, plugin.messages)).to.deep.equal([]);
+  });
+});
