@@ -27,7 +27,13 @@ export function errorCode(data: unknown): string | undefined {
   return body.error_code ?? body.errorCode;
 }
 
-export function apiError(operation: string, method: string, url: URL, response: HttpResponse): ApiError {
+export function apiError(
+  operation: string,
+  method: string,
+  url: URL,
+  response: HttpResponse,
+  hint?: string,
+): ApiError {
   const body = (
     typeof response.data === "object" && response.data !== null ? response.data : {}
   ) as MrsErrorBody;
@@ -44,7 +50,7 @@ export function apiError(operation: string, method: string, url: URL, response: 
       body.errorMsg ??
       (typeof response.data === "string" ? response.data.slice(0, 200) : undefined),
     requestId: response.requestId ?? body.request_id,
-    hint: code ? hints[code] : undefined,
+    hint: hint ?? (code ? hints[code] : undefined),
     attempts: response.attempts,
   });
 }
