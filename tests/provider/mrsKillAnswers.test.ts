@@ -128,6 +128,24 @@ describe("MrsJobTermination: what a kill's answer means", () => {
       expect(emulator.effectiveCount("mrs.kill")).to.equal(2);
     });
 
+    it("the next up failing to read the job keeps it uncertain: a third up still counts it KILLED as ours", async () => {
+      emulator = await startEmulator({ seed: seedWithJobs([runningJob("jA")]) });
+      loseKillAnswer();
+      const { provider } = await testProvider(mrsTarget, config(emulator.url), { timeScale: 0.01 });
+      const inputs = { clusterId, jobExecutionId: "jA", whenAlreadyFinished: "fail" };
+      const first = await incompleteCreate(provider, inputs);
+      emulator.injectFault({ route: "mrs.get_job", times: 2, fault: { kind: "status", status: 503 } });
+      const second = await caught(provider.update(first.id, first.properties as Props, inputs));
+      expect(second, second.message).to.be.instanceOf(TerminationIncompleteError);
+      const props = (second as TerminationIncompleteError).properties;
+      expect(props.uncertainJobExecutionIds).to.deep.equal(["jA"]);
+      expect(props.failedJobExecutionIds).to.deep.equal(["jA"]);
+      const { outs } = await provider.update(first.id, props as Props, inputs);
+      expect(outs.outcome).to.equal("terminated");
+      expect(outs.killedJobExecutionIds).to.deep.equal(["jA"]);
+      expect(emulator.effectiveCount("mrs.kill")).to.equal(1);
+    });
+
     it("a job whose kill clearly failed (503) and that someone else killed since is not taken as ours with whenAlreadyFinished fail", async () => {
       emulator = await startEmulator({ seed: seedWithJobs([runningJob("jA"), runningJob("jB")]) });
       emulator.injectFault({ route: "mrs.kill", times: 2, fault: { kind: "status", status: 503 } });

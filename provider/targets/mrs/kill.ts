@@ -189,6 +189,8 @@ export async function killEach(
       }
       batch.jobs.push({ jobExecutionId: id });
       batch.failed.push(id);
+      // An earlier kill that may have arrived stays so until a read settles it.
+      if (earlierLost.has(id)) batch.uncertain.push(id);
       batch.failures.push(`${id}: ${(error as Error).message}`);
       batch.errors.push(error as Error);
     }
