@@ -1,5 +1,5 @@
 /**
- * The MRS listing behind jobSelector and listMrsJobs: read to the end whatever `total_record` says,
+ * The MRS listing behind jobSelector and listMrsJobs: read to the end, never short of `total_record`,
  * one listing per wanted state, a cap that fails loudly (issue 11.3), and queries on the wire as
  * Huawei's SDK sends them (issue 10.4).
  */
@@ -96,6 +96,96 @@ describe("MRS listing", () => {
       .to.match(/reached the cap/)
       .and.match(/nothing is selected from a partial listing/);
     expect(emulator.requests({ route: "mrs.kill" })).to.deep.equal([]);
+  });
+
+  describe("total_record", () => {
+    const listed = (ids: string[]) =>
+      ids.map((id) => ({
+        job_id: id,
+        job_name: "pager",
+        job_state: "RUNNING",
+        job_result: "UNDEFINED",
+        user: "bob",
+      }));
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `pager-${String(i).padStart(3, "0")}`);
+
+    it("a service that pages by 10 whatever the limit is read on at its own page size: 25 of 25 killed", async () => {
+      emulator = await startEmulator({ seed: seedWith(ids(25).map((id) => job(id, { job_name: "pager" }))) });
+      emulator.injectFault({
+        route: "mrs.list_jobs",
+        fault: { kind: "reply", status: 200, body: { total_record: 25, job_list: listed(ids(10)) } },
+      });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const { outs } = await provider.create({
+        clusterId,
+        jobSelector: { jobName: "pager", jobStates: ["RUNNING"] },
+        maxJobs: 1000,
+        waitForTermination: false,
+      });
+      expect(outs.killedJobExecutionIds).to.have.length(25);
+      expect(listQueries().map((q) => [q.get("limit"), q.get("offset")])).to.deep.equal([
+        ["100", "1"],
+        ["10", "2"],
+        ["10", "3"],
+      ]);
+    });
+
+    it("a listing that ends short of its total_record fails, naming both counts, and kills nothing", async () => {
+      emulator = await startEmulator({
+        seed: seedWith(ids(150).map((id) => job(id, { job_name: "pager" }))),
+      });
+      emulator.injectFault({
+        route: "mrs.list_jobs",
+        fault: { kind: "reply", status: 200, body: { total_record: 150, job_list: listed(ids(100)) } },
+      });
+      emulator.injectFault({
+        route: "mrs.list_jobs",
+        fault: { kind: "reply", status: 200, body: { total_record: 150, job_list: [] } },
+      });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const error = await caught(
+        provider.create({
+          clusterId,
+          jobSelector: { jobName: "pager", jobStates: ["RUNNING"] },
+          maxJobs: 1000,
+        }),
+      );
+      expect(error.message)
+        .to.match(
+          /page 2 \(limit 100\) holds an empty page, but total_record says 150 jobs and 100 were read/,
+        )
+        .and.match(/Nothing is selected from a partial listing/);
+      expect(emulator.requests({ route: "mrs.kill" })).to.deep.equal([]);
+    });
+
+    it("a total_record that shrinks while the listing is read (jobs ended in between) is not a partial listing", async () => {
+      emulator = await startEmulator({
+        seed: seedWith(ids(140).map((id) => job(id, { job_name: "pager" }))),
+      });
+      // Page 1 was read while 150 ran; 10 have ended since.
+      emulator.injectFault({
+        route: "mrs.list_jobs",
+        fault: { kind: "reply", status: 200, body: { total_record: 150, job_list: listed(ids(100)) } },
+      });
+      const jobs = await listMrsJobs(
+        { clusterId, jobName: "pager", jobStates: ["RUNNING"] },
+        lookup(emulator),
+      );
+      expect(jobs).to.have.length(140);
+    });
+
+    it("a total_record sent as a string of digits is read as the count", async () => {
+      emulator = await startEmulator({ seed: seedWith(ids(2).map((id) => job(id, { job_name: "pager" }))) });
+      emulator.injectFault({
+        route: "mrs.list_jobs",
+        fault: { kind: "reply", status: 200, body: { total_record: "2", job_list: listed(ids(1)) } },
+      });
+      const jobs = await listMrsJobs(
+        { clusterId, jobName: "pager", jobStates: ["RUNNING"] },
+        lookup(emulator),
+      );
+      expect(jobs.map((j) => j.jobExecutionId)).to.deep.equal(ids(2));
+    });
   });
 
   it("listMrsJobs matches jobName exactly over the fuzzy filter", async () => {

@@ -27,7 +27,13 @@ export function errorCode(data: unknown): string | undefined {
   return body.error_code ?? body.errorCode;
 }
 
-export function apiError(operation: string, method: string, url: URL, response: HttpResponse): ApiError {
+export function apiError(
+  operation: string,
+  method: string,
+  url: URL,
+  response: HttpResponse,
+  hint?: string,
+): ApiError {
   const body = (
     typeof response.data === "object" && response.data !== null ? response.data : {}
   ) as MrsErrorBody;
@@ -44,7 +50,7 @@ export function apiError(operation: string, method: string, url: URL, response: 
       body.errorMsg ??
       (typeof response.data === "string" ? response.data.slice(0, 200) : undefined),
     requestId: response.requestId ?? body.request_id,
-    hint: code ? hints[code] : undefined,
+    hint: hint ?? (code ? hints[code] : undefined),
     attempts: response.attempts,
   });
 }
@@ -182,7 +188,20 @@ export async function listJobs(
 type ListedJob = JobDetail & { job_id: string };
 const isListedJob = (job: unknown): job is ListedJob => typeof (job as JobDetail | null)?.job_id === "string";
 
-/** One listing to its end (offset counts pages from 1): a short page ends it, `total_record` is not relied on. */
+/** `total_record` when the page carries one that can be trusted as a count. */
+function totalRecord(data: unknown): number | undefined {
+  const total = (data as { total_record?: unknown } | undefined)?.total_record;
+  const value = typeof total === "string" && /^\d+$/.test(total) ? Number(total) : total;
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * One listing to its end (offset counts pages from 1). It ends at an empty page, or at a page
+ * shorter than the server pages by once `total_record` (when sent) is reached. A server that pages
+ * by fewer jobs than asked (a first page short of both the limit and its total) is read on at its
+ * own page size; a listing that then repeats a page or ends short of its total fails rather than
+ * being used in part.
+ */
 async function listAll(
   session: Session,
   settings: MrsSettings,
@@ -191,13 +210,14 @@ async function listAll(
   jobState: string | undefined,
 ): Promise<ListedJob[]> {
   const what = `the job-executions of cluster ${clusterId}${jobState ? ` in state ${jobState}` : ""}`;
-  const jobs: ListedJob[] = [];
+  const jobs = new Map<string, ListedJob>();
+  let limit = pageSize;
   for (let page = 1; page <= maxListPages; page++) {
     const url = jobsUrl(settings, clusterId);
     url.search = queryString({
       job_name: jobName,
       job_state: jobState,
-      limit: String(pageSize),
+      limit: String(limit),
       offset: String(page),
     });
     const operation = `list ${what} (page ${page})`;
@@ -210,11 +230,35 @@ async function listAll(
         `MRS: ${operation}: the answer has ${problem} (HTTP ${response.status} from GET ${displayUrl(url)})`,
       );
     }
-    jobs.push(...list);
-    if (list.length < pageSize) return jobs;
+    // A job submitted while paging shifts the pages: the same job may come twice.
+    const fresh = list.filter((job) => !jobs.has(job.job_id));
+    for (const job of fresh) jobs.set(job.job_id, job);
+    const short = list.length < limit;
+    const total = totalRecord(response.data);
+    if (total === undefined || jobs.size >= total) {
+      if (short) return [...jobs.values()];
+      continue;
+    }
+    // total_record says there are more jobs than read so far.
+    if (page === 1 && short && list.length > 0) {
+      limit = list.length;
+      continue;
+    }
+    if (!short && fresh.length > 0) continue;
+    const seen =
+      list.length === 0
+        ? "an empty page"
+        : fresh.length === 0
+          ? "a page already read"
+          : `${list.length} jobs`;
+    throw new TerminationError(
+      `MRS: listing ${what}: page ${page} (limit ${limit}) holds ${seen}, but total_record says ${total} jobs and ` +
+        `${jobs.size} were read: the listing changed while it was read, or the service pages inconsistently. ` +
+        `Nothing is selected from a partial listing; run \`pulumi up\` again.`,
+    );
   }
   throw new TerminationError(
-    `MRS: listing ${what} reached the cap of ${maxListPages} pages of ${pageSize} jobs without reaching its end; ` +
+    `MRS: listing ${what} reached the cap of ${maxListPages} pages of ${limit} jobs without reaching its end; ` +
       `nothing is selected from a partial listing. Narrow the selection (jobName, jobStates).`,
   );
 }

@@ -19,6 +19,8 @@ export interface MrsDetails {
   killedJobExecutionIds?: string[];
   /** The jobs whose kill did not go through (or, with whenAlreadyFinished "fail", that had finished): the next `pulumi up` retries them. */
   failedJobExecutionIds?: string[];
+  /** Of failedJobExecutionIds, the kills that may have reached MRS although no answer said so: a job among them found KILLED by the next `pulumi up` counts as killed. */
+  uncertainJobExecutionIds?: string[];
   /** With jobExecutionId: that job, as last seen. */
   jobName?: string;
   jobState?: string;

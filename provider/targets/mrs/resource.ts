@@ -12,6 +12,7 @@ export class MrsJobTermination extends TerminationResource {
   declare readonly jobs: pulumi.Output<MrsJobState[]>;
   declare readonly killedJobExecutionIds: pulumi.Output<string[]>;
   declare readonly failedJobExecutionIds: pulumi.Output<string[]>;
+  declare readonly uncertainJobExecutionIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: MrsJobTerminationArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = [
@@ -21,6 +22,7 @@ export class MrsJobTermination extends TerminationResource {
       "jobs",
       "killedJobExecutionIds",
       "failedJobExecutionIds",
+      "uncertainJobExecutionIds",
     ];
     super("mrsJobTermination", "MrsJobTermination", name, args, outputs, opts);
   }

@@ -81,16 +81,18 @@ async function terminate(
     ids = inputs.jobExecutionId ? [inputs.jobExecutionId] : (inputs.jobExecutionIds ?? []);
   }
   const batch = await killEach(inputs, settings, session, ids);
-  if (ids.length === 1 && batch.errors[0]) throw batch.errors[0];
-  if (batch.failed.length > 0 && batch.killed.length === 0)
+  // A kill that may have arrived must be recorded, so that the next `up` resumes from it.
+  const sent = batch.killed.length + batch.uncertain.length;
+  if (ids.length === 1 && batch.errors[0] && sent === 0) throw batch.errors[0];
+  if (batch.failed.length > 0 && sent === 0)
     throw new TerminationError(`${describe(inputs)}: no job was killed; ${failedText(batch)}`);
   const details = {
     ...jobDetails(inputs, batch.jobs),
     killedJobExecutionIds: batch.killed,
     failedJobExecutionIds: batch.failed,
+    uncertainJobExecutionIds: batch.uncertain,
   };
-  const outcome =
-    batch.killed.length > 0 ? "terminated" : batch.jobs.length > 0 ? "already-finished" : "nothing-running";
+  const outcome = sent > 0 ? "terminated" : batch.jobs.length > 0 ? "already-finished" : "nothing-running";
   if (inputs.jobSelector)
     session.reporter.info(`${describe(inputs)}: ${ids.length} matched, killed [${batch.killed.join(", ")}]`);
   return {
@@ -104,25 +106,48 @@ async function terminate(
   };
 }
 
-/** After an incomplete create: retries, once each, the kills that did not go through; the others are left alone. */
+/**
+ * The kills to send again. A record written before `failedJobExecutionIds` existed (but with
+ * `killedJobExecutionIds`) left a failed kill's job out of every list: the ids named, less those
+ * killed. A record older still holds one job whose kill went out.
+ */
+function toRetry(record: MrsJobTerminationInputs & MrsDetails): string[] {
+  if (record.failedJobExecutionIds) return record.failedJobExecutionIds;
+  if (!record.killedJobExecutionIds) return [];
+  const killed = new Set(record.killedJobExecutionIds);
+  const named = record.jobExecutionId ? [record.jobExecutionId] : (record.jobExecutionIds ?? []);
+  return named.filter((id) => !killed.has(id));
+}
+
+/**
+ * After an incomplete create: retries, once each, the kills that did not go through; the others are
+ * left alone. A job whose earlier kill may have arrived and that is KILLED now counts as killed.
+ */
 async function resume(
   record: Recorded<MrsJobTerminationInputs, MrsDetails>,
   settings: MrsSettings,
   session: Session,
 ): Promise<ResumeResult<MrsDetails>> {
-  const retry = record.failedJobExecutionIds ?? [];
+  const retry = toRetry(record);
   if (retry.length === 0) return { details: {} };
-  const batch = await killEach(record, settings, session, retry);
+  const earlierLost = new Set(record.uncertainJobExecutionIds ?? []);
+  const batch = await killEach(record, settings, session, retry, earlierLost);
   const retried = new Map(batch.jobs.map((job) => [job.jobExecutionId, job]));
-  const jobs = (record.jobs ?? []).flatMap((job) =>
-    !retry.includes(job.jobExecutionId) ? [job] : (retried.get(job.jobExecutionId) ?? []),
-  );
+  const recorded = record.jobs ?? [];
+  const jobs = [
+    ...recorded.flatMap((job) =>
+      !retry.includes(job.jobExecutionId) ? [job] : (retried.get(job.jobExecutionId) ?? []),
+    ),
+    // A job an older record left out of `jobs`.
+    ...batch.jobs.filter((job) => !recorded.some((known) => known.jobExecutionId === job.jobExecutionId)),
+  ];
   const requestIds = [record.requestId, ...batch.requestIds].filter(Boolean);
   return {
     details: {
       ...jobDetails(record, jobs),
       killedJobExecutionIds: [...(record.killedJobExecutionIds ?? []), ...batch.killed],
       failedJobExecutionIds: batch.failed,
+      uncertainJobExecutionIds: batch.uncertain,
     },
     requestId: requestIds.length > 0 ? requestIds.join(",") : undefined,
     incomplete:
