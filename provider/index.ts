@@ -6,14 +6,14 @@ export type {
   MrsJobTerminationArgs,
   MrsJobTerminationInputs,
 } from "./targets/mrs/inputs.generated";
-export type { MrsJobState, MrsJobTerminationOutputs } from "./targets/mrs/outputs";
+export type { MrsJobState, MrsJobTerminationOutputs } from "./targets/mrs/outputs.generated";
 export { NodemanTaskTermination } from "./targets/nodeman/resource";
 export { nodemanTaskTerminationProvider } from "./targets/nodeman/target";
 export type {
   NodemanTaskTerminationArgs,
   NodemanTaskTerminationInputs,
 } from "./targets/nodeman/inputs.generated";
-export type { InstanceStatus, NodemanTaskTerminationOutputs } from "./targets/nodeman/outputs";
+export type { InstanceStatus, NodemanTaskTerminationOutputs } from "./targets/nodeman/outputs.generated";
 export {
   formatInstanceId,
   hostInstanceId,

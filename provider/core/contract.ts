@@ -4,26 +4,12 @@
  */
 import type { CheckFailure, FieldTable } from "../validation/fields";
 import type { HttpClient } from "../http/client";
+import type { OutputTable } from "./outputs";
+import type { Outcome, TerminationRecord } from "./outputs.generated";
 import type { Reporter } from "./reporter";
 import type { SettingsContext } from "./settings";
 
-export type Outcome = "terminated" | "nothing-running" | "already-finished" | "requested";
-
-/** Outputs every termination records, beside its inputs and the target's own details. */
-export interface TerminationRecord {
-  outcome: Outcome;
-  /** ISO 8601: when the termination request was sent (or found unnecessary). */
-  requestedAt: string;
-  /** ISO 8601: when the target was seen stopped; absent while that is not known. */
-  completedAt?: string;
-  /** The service's request id of the kill or revoke, when one was sent. */
-  requestId?: string;
-  /**
-   * Set by a refresh, or a wait after the termination was sent, that found the target deleted (job,
-   * cluster, subscription); the rest is as last seen.
-   */
-  targetGone?: true;
-}
+export type { Outcome, TerminationRecord } from "./outputs.generated";
 
 /**
  * What a termination records: its inputs, the record every termination keeps, and the target's own
@@ -86,6 +72,8 @@ export interface Target<Inputs, Settings, Details = any> {
   /** Resource type name, for messages: "MrsJobTermination". */
   typeName: string;
   fields: FieldTable;
+  /** The output table: what the target records beside its inputs and the record (`Details`). */
+  outputs: OutputTable;
   /** Failures that need more than one field, or settings (config/environment) that are missing. */
   checkSettings(news: Inputs, context: SettingsContext): CheckFailure[];
   resolveSettings(inputs: Inputs, context: SettingsContext): Settings;

@@ -6,7 +6,8 @@
  */
 import type { FieldSpec, FieldTable, PropertyShape } from "../validation/fields";
 import { credentialObjects, terminationProperties, type ConfigProperty } from "./config";
-import { functions, resources, type OutputTable } from "./tables";
+import { recordedOutputs, type OutputSpec, type OutputTable } from "../core/outputs";
+import { functions, resources } from "./tables";
 
 type Json = Record<string, unknown>;
 
@@ -76,19 +77,37 @@ function inputs(table: FieldTable, types: Json) {
   };
 }
 
-function outputsSchema(table: OutputTable, types: Json): Json {
-  const properties: Json = {};
-  for (const [key, output] of Object.entries(table)) {
-    const { type, itemType, description } = output;
-    if (itemType) types[token(itemType.name)] = itemType.schema;
-    properties[key] =
-      type === "objectList"
-        ? { type: "array", items: ref(itemType!.name), description: sentence(description) }
-        : type === "stringList"
-          ? { type: "array", items: { type: "string" }, description: sentence(description) }
-          : { type, description: sentence(description) };
+/** One output property; an enum lists its values, a list item adds its named type to `types`. */
+function outputSchema(spec: OutputSpec, types: Json): Json {
+  const description = sentence(spec.description);
+  switch (spec.type) {
+    case "flag":
+      return { type: "boolean", description };
+    case "enum":
+      return {
+        type: "string",
+        description: `${description} One of: ${spec.values.map((v) => `\`${v}\``).join(", ")}.`,
+      };
+    case "stringList":
+      return { type: "array", items: { type: "string" }, description };
+    case "objectList": {
+      const { name, properties } = spec.item;
+      const required = Object.keys(properties).filter((key) => properties[key].required);
+      types[token(name)] = {
+        type: "object",
+        description: sentence(spec.item.description),
+        properties: outputsSchema(properties, types),
+        ...(required.length > 0 ? { required } : {}),
+      };
+      return { type: "array", items: ref(name), description };
+    }
+    default:
+      return { type: spec.type, description };
   }
-  return properties;
+}
+
+function outputsSchema(table: OutputTable, types: Json): Json {
+  return Object.fromEntries(Object.entries(table).map(([key, spec]) => [key, outputSchema(spec, types)]));
 }
 
 function configSchema(property: ConfigProperty): Json {
@@ -130,12 +149,13 @@ export function buildSchema(version: string): Json {
   const resourceSchemas: Json = {};
   for (const resource of resources) {
     const { properties, required } = inputs(resource.target.fields, types);
+    const outputs = recordedOutputs(resource.target);
     resourceSchemas[token(resource.target.typeName)] = {
       description: resource.description,
       inputProperties: properties,
       requiredInputs: required,
-      properties: { ...properties, ...outputsSchema(resource.outputs, types) },
-      required: [...required, ...resource.requiredOutputs],
+      properties: { ...properties, ...outputsSchema(outputs, types) },
+      required: [...required, ...Object.keys(outputs).filter((key) => outputs[key].required)],
     };
   }
 
@@ -147,7 +167,7 @@ export function buildSchema(version: string): Json {
       inputs: { properties: args.properties, required: args.required },
       outputs: {
         properties: outputsSchema(fn.outputs, types),
-        required: fn.requiredOutputs,
+        required: Object.keys(fn.outputs).filter((key) => fn.outputs[key].required),
       },
     };
   }

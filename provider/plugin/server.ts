@@ -21,6 +21,7 @@ import { emptyConfig, type ConfigSource } from "../core/settings";
 import { TerminationError, TerminationIncompleteError } from "../errors";
 import type { Reporter } from "../core/reporter";
 import type { Target } from "../core/contract";
+import { recordedOutputs } from "../core/outputs";
 import { TerminationProvider, type ProviderOptions } from "../core/provider";
 import { mrsTarget } from "../targets/mrs/target";
 import { nodemanTarget } from "../targets/nodeman/target";
@@ -308,7 +309,8 @@ export class PluginServer {
   /** Every output the resource records, unknown until `up`. */
   private unknownOutputs(type: string): Props {
     const served = resources.find((r) => token(r.target.typeName) === type);
-    return Object.fromEntries(Object.keys(served?.outputs ?? {}).map((key) => [key, UNKNOWN]));
+    const outputs = served ? recordedOutputs(served.target) : {};
+    return Object.fromEntries(Object.keys(outputs).map((key) => [key, UNKNOWN]));
   }
 
   /** What `update` will record, without waiting: a wait to resume leaves the outcome unknown. */

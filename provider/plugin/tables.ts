@@ -1,9 +1,10 @@
 /**
  * What the plugin serves: the two resources (their targets, and the outputs they record) and the
- * three functions (their arguments as field tables, their results). Inputs come from the targets'
- * field tables; outputs are stated here, once, for the schema.
+ * three functions (their arguments as field tables, their results). A resource's inputs and outputs
+ * come from its target's field and output tables; the functions' results are stated here, once.
  */
 import type { Target } from "../core/contract";
+import type { OutputItem, OutputTable } from "../core/outputs";
 import type { LookupOptions } from "../core/lookup";
 import { getMrsJob, listMrsJobs, type GetMrsJobArgs, type ListMrsJobsArgs } from "../targets/mrs/lookups";
 import { mrsTarget } from "../targets/mrs/target";
@@ -14,59 +15,16 @@ import {
 import { nodemanTarget } from "../targets/nodeman/target";
 import type { CheckFailure, FieldSpec, FieldTable } from "../validation/fields";
 
-export interface OutputSpec {
-  type: "string" | "integer" | "number" | "boolean" | "stringList" | "objectList";
-  description: string;
-  /** The item type of an `objectList`, named in the schema's `types`. */
-  itemType?: { name: string; schema: Record<string, unknown> };
-}
-
-export type OutputTable = Record<string, OutputSpec>;
-
-const objectType = (description: string, properties: Record<string, [string, string]>) => ({
-  type: "object",
-  description,
-  properties: Object.fromEntries(
-    Object.entries(properties).map(([key, [type, text]]) => [key, { type, description: text }]),
-  ),
-});
-
-/** What every termination records (TerminationRecord). */
-const recordOutputs: OutputTable = {
-  outcome: {
-    type: "string",
-    description:
-      "What happened: `terminated`, `nothing-running`, `already-finished`, or `requested` (sent; the target was not yet seen stopped)",
-  },
-  requestedAt: {
-    type: "string",
-    description: "ISO 8601: when the termination was sent or found unnecessary",
-  },
-  completedAt: {
-    type: "string",
-    description: "ISO 8601: when the target was seen stopped; absent while not known",
-  },
-  requestId: {
-    type: "string",
-    description: "The service's request id of the kill or revoke, when one was sent",
-  },
-};
-
-const mrsJobState = {
-  name: "MrsJobState",
-  schema: objectType("An MRS job as last seen.", {
-    jobExecutionId: ["string", "The job execution id."],
-    jobName: ["string", "The job's name."],
-    jobState: ["string", "The job's state, e.g. RUNNING or KILLED."],
-    jobResult: ["string", "The job's result, e.g. UNDEFINED or KILLED."],
-  }),
-};
+/** A list item's properties, for a function's outputs: `[type, description]` each. */
+const itemProperties = (properties: Record<string, ["string" | "number" | "boolean", string]>): OutputTable =>
+  Object.fromEntries(
+    Object.entries(properties).map(([key, [type, description]]) => [key, { type, description }]),
+  );
 
 export interface ServedResource {
-  target: Pick<Target<unknown, unknown>, "typeName" | "fields">;
+  /** Its outputs are the target's output table with the record every termination keeps. */
+  target: Pick<Target<unknown, unknown>, "typeName" | "fields" | "outputs">;
   description: string;
-  outputs: OutputTable;
-  requiredOutputs: string[];
 }
 
 export const resources: ServedResource[] = [
@@ -74,40 +32,11 @@ export const resources: ServedResource[] = [
     target: mrsTarget,
     description:
       "Kills running Huawei Cloud MRS job executions on `pulumi up` and records what happened. Deleting it sends nothing: a kill cannot be undone.",
-    outputs: {
-      ...recordOutputs,
-      jobs: {
-        type: "objectList",
-        itemType: mrsJobState,
-        description: "Every job this termination covers, as last seen",
-      },
-      killedJobExecutionIds: { type: "stringList", description: "The jobs a kill was sent to" },
-      jobName: { type: "string", description: "With jobExecutionId: the job's name" },
-      jobState: { type: "string", description: "With jobExecutionId: the job's state, as last seen" },
-      jobResult: { type: "string", description: "With jobExecutionId: the job's result, as last seen" },
-    },
-    requiredOutputs: ["outcome", "requestedAt"],
   },
   {
     target: nodemanTarget,
     description:
       "Revokes the running tasks of a BlueKing NodeMan subscription on `pulumi up` and records what happened. Deleting it sends nothing: a revoke cannot be undone.",
-    outputs: {
-      ...recordOutputs,
-      resolvedRoute: { type: "string", description: "The route used, after defaults: `apigw` or `esb`" },
-      instances: {
-        type: "objectList",
-        itemType: {
-          name: "InstanceStatus",
-          schema: objectType("A NodeMan instance as last seen.", {
-            instanceId: ["string", "The instance id, e.g. host|instance|host|1."],
-            status: ["string", "The instance's task status, e.g. RUNNING or FAILED."],
-          }),
-        },
-        description: "The last status seen of each targeted instance",
-      },
-    },
-    requiredOutputs: ["outcome", "requestedAt"],
   },
 ];
 
@@ -118,7 +47,6 @@ export interface ServedFunction {
   /** Failures that need more than one field. */
   check?: (args: Record<string, unknown>) => CheckFailure[];
   outputs: OutputTable;
-  requiredOutputs: string[];
   run(args: Record<string, unknown>, options: LookupOptions): Promise<Record<string, unknown>>;
 }
 
@@ -137,9 +65,10 @@ const mrsLocation = {
 const selector = mrsFields.jobSelector;
 const selectorKeys = ["jobName", "jobStates", "user", "queue"];
 
-const mrsJob = {
+const mrsJob: OutputItem = {
   name: "MrsJob",
-  schema: objectType("An MRS job execution.", {
+  description: "An MRS job execution.",
+  properties: itemProperties({
     jobExecutionId: ["string", "The job execution id."],
     jobName: ["string", "The job's name."],
     jobState: ["string", "The job's state."],
@@ -151,12 +80,10 @@ const mrsJob = {
     finishedTime: ["number", "When the job finished, epoch milliseconds."],
   }),
 };
-const mrsJobOutputs: OutputTable = Object.fromEntries(
-  Object.entries(mrsJob.schema.properties).map(([key, p]) => [
-    key,
-    { type: p.type as OutputSpec["type"], description: p.description },
-  ]),
-);
+const mrsJobOutputs: OutputTable = {
+  ...mrsJob.properties,
+  jobExecutionId: { ...mrsJob.properties.jobExecutionId, required: true },
+};
 
 export const functions: ServedFunction[] = [
   {
@@ -168,7 +95,6 @@ export const functions: ServedFunction[] = [
       ...mrsLocation,
     },
     outputs: mrsJobOutputs,
-    requiredOutputs: ["jobExecutionId"],
     run: async (args, options) => ({ ...(await getMrsJob(checked<GetMrsJobArgs>(args), options)) }),
   },
   {
@@ -194,8 +120,7 @@ export const functions: ServedFunction[] = [
       if (Object.keys(given).length === 0 || selector.type !== "object") return [];
       return selector.check(given);
     },
-    outputs: { jobs: { type: "objectList", itemType: mrsJob, description: "The matching jobs" } },
-    requiredOutputs: ["jobs"],
+    outputs: { jobs: { type: "objectList", item: mrsJob, required: true, description: "The matching jobs" } },
     run: async (args, options) => ({ jobs: await listMrsJobs(checked<ListMrsJobsArgs>(args), options) }),
   },
   {
@@ -209,12 +134,14 @@ export const functions: ServedFunction[] = [
       stage: nodemanTarget.fields.stage,
     },
     outputs: {
-      subscriptionId: { type: "integer", description: "The subscription id" },
+      subscriptionId: { type: "integer", required: true, description: "The subscription id" },
       instances: {
         type: "objectList",
-        itemType: {
+        required: true,
+        item: {
           name: "NodemanInstance",
-          schema: objectType("A NodeMan instance and its task status.", {
+          description: "A NodeMan instance and its task status.",
+          properties: itemProperties({
             instanceId: ["string", "The instance id."],
             status: ["string", "The instance's task status."],
             running: ["boolean", "True while the instance's task (or its current step) is running."],
@@ -223,7 +150,6 @@ export const functions: ServedFunction[] = [
         description: "Each instance of the subscription (or of instanceIds)",
       },
     },
-    requiredOutputs: ["subscriptionId", "instances"],
     run: async (args, options) => ({
       ...(await getNodemanSubscriptionStatus(checked<GetNodemanSubscriptionStatusArgs>(args), options)),
     }),

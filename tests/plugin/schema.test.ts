@@ -19,12 +19,15 @@ describe("the plugin's schema", () => {
     );
   });
 
-  it("commits every file generated from the field tables, fresh: run `npm run generate` after changing one", () => {
+  it("commits every file generated from the field and output tables, fresh: run `npm run generate` after changing one", () => {
     const files = generatedFiles();
     expect(files.map((f) => f.file)).to.include.members([
       "schema.json",
       "provider/targets/mrs/inputs.generated.ts",
       "provider/targets/nodeman/inputs.generated.ts",
+      "provider/core/outputs.generated.ts",
+      "provider/targets/mrs/outputs.generated.ts",
+      "provider/targets/nodeman/outputs.generated.ts",
     ]);
     for (const { file, text } of files) {
       const committed = readFileSync(path.join(__dirname, "..", "..", file), "utf8");

@@ -8,7 +8,7 @@ import type { HttpResponse } from "../../http/client";
 import { apiError, errorCode, finalJobStates, getJob, jobsUrl, send, type JobDetail } from "./api";
 import { codes, isGatewayCode } from "./codes";
 import type { MrsJobTerminationInputs } from "./inputs.generated";
-import type { MrsDetails, MrsJobState } from "./outputs";
+import type { MrsDetails, MrsJobState } from "./outputs.generated";
 import type { MrsSettings } from "./settings";
 
 export function describe(inputs: MrsJobTerminationInputs): string {

@@ -22,7 +22,8 @@ import { missingInputs } from "./codes";
 import { mrsFields } from "./fields";
 import type { MrsJobTerminationInputs } from "./inputs.generated";
 import { describe, failedText, isFinal, jobDetails, jobState, killEach } from "./kill";
-import type { MrsDetails, MrsJobState, MrsJobTerminationOutputs } from "./outputs";
+import type { MrsDetails, MrsJobState, MrsJobTerminationOutputs } from "./outputs.generated";
+import { mrsOutputs } from "./outputs";
 import { checkMrsSettings, resolveMrsSettings, type MrsSettings } from "./settings";
 
 const targetKeys = ["jobExecutionId", "jobExecutionIds", "jobSelector"] as const;
@@ -246,6 +247,7 @@ async function preflight(
 export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings, MrsDetails> = {
   typeName: "MrsJobTermination",
   fields: mrsFields,
+  outputs: mrsOutputs,
   checkSettings,
   resolveSettings: (inputs, context) => resolveMrsSettings(inputs, context),
   describe,

@@ -1,19 +1,35 @@
-/** What NodemanTaskTermination records beside its inputs. */
-import type { TerminationRecord } from "../../core/contract";
-import type { NodemanTaskTerminationInputs } from "./inputs.generated";
+/**
+ * The output table: what NodemanTaskTermination records beside its inputs and the record every
+ * termination keeps. The only statement of them: `outputs.generated.ts` (NodemanDetails,
+ * InstanceStatus, NodemanTaskTerminationOutputs, the class's properties) and the schema come from it.
+ */
+import type { OutputTable } from "../../core/outputs";
 
-export interface InstanceStatus {
-  instanceId: string;
-  status: string;
-}
-
-/** The target's own outputs, every one optional. */
-export interface NodemanDetails {
-  /** The route actually used, after defaults. */
-  resolvedRoute?: "apigw" | "esb";
-  /** The last status seen of each targeted instance. */
-  instances?: InstanceStatus[];
-}
-
-export interface NodemanTaskTerminationOutputs
-  extends NodemanTaskTerminationInputs, TerminationRecord, NodemanDetails {}
+export const nodemanOutputs = {
+  resolvedRoute: {
+    type: "enum",
+    values: ["apigw", "esb"],
+    setByCreate: true,
+    description: "the route actually used, after defaults",
+  },
+  instances: {
+    type: "objectList",
+    description: "the last status seen of each targeted instance",
+    item: {
+      name: "InstanceStatus",
+      description: "A NodeMan instance as last seen.",
+      properties: {
+        instanceId: {
+          type: "string",
+          required: true,
+          description: "the instance id, e.g. host|instance|host|1",
+        },
+        status: {
+          type: "string",
+          required: true,
+          description: "the instance's task status, e.g. RUNNING or FAILED",
+        },
+      },
+    },
+  },
+} satisfies OutputTable;

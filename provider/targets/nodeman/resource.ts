@@ -1,22 +1,18 @@
 /** The class users construct: `new NodemanTaskTermination(name, args)`. */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { TerminationResource } from "../../core/resource";
 import type { NodemanTaskTerminationArgs } from "./inputs.generated";
-import type { InstanceStatus } from "./outputs";
+import { nodemanOutputs } from "./outputs";
+import type { NodemanTaskTerminationProperties } from "./outputs.generated";
+
+// Its outputs as properties (resolvedRoute, instances), generated from `nodemanOutputs`.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface NodemanTaskTermination extends NodemanTaskTerminationProperties {}
 
 /** Revokes the running tasks of a NodeMan subscription on `pulumi up` and records what happened. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class NodemanTaskTermination extends TerminationResource {
-  declare readonly resolvedRoute: pulumi.Output<"apigw" | "esb">;
-  declare readonly instances: pulumi.Output<InstanceStatus[] | undefined>;
-
   constructor(name: string, args: NodemanTaskTerminationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      "nodemanTaskTermination",
-      "NodemanTaskTermination",
-      name,
-      args,
-      ["resolvedRoute", "instances"],
-      opts,
-    );
+    super("nodemanTaskTermination", "NodemanTaskTermination", name, args, nodemanOutputs, opts);
   }
 }

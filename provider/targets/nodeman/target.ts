@@ -20,7 +20,8 @@ import {
 import { codes } from "./codes";
 import { nodemanFields } from "./fields";
 import type { NodemanTaskTerminationInputs } from "./inputs.generated";
-import type { NodemanDetails, NodemanTaskTerminationOutputs } from "./outputs";
+import type { NodemanDetails, NodemanTaskTerminationOutputs } from "./outputs.generated";
+import { nodemanOutputs } from "./outputs";
 import { checkSettings, resolveSettings, type NodemanSettings } from "./settings";
 
 function describeTargets(inputs: NodemanTaskTerminationInputs): string {
@@ -139,6 +140,7 @@ async function preflight(
 export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings, NodemanDetails> = {
   typeName: "NodemanTaskTermination",
   fields: nodemanFields,
+  outputs: nodemanOutputs,
   checkSettings,
   resolveSettings,
   describe: describeTargets,
