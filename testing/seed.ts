@@ -95,3 +95,37 @@ export function bluekingConfig(url: string, route: "apigw" | "esb"): Record<stri
     ...endpoint,
   };
 }
+
+export interface StackConfig {
+  plain: Record<string, string>;
+  /** Set with `pulumi config set --secret`, through standard input. */
+  secret: Record<string, string>;
+}
+
+/**
+ * The providers' stack config for an emulator at `url` seeded with `seed`, from the seed's first
+ * project, app, user and access key: one statement for the e2e stacks and the demo.
+ */
+export function providerStackConfig(seed: SeedState, url: string): StackConfig {
+  const app = seed.blueking?.apps?.[0];
+  const user = seed.blueking?.users?.[0];
+  const keys = seed.huawei?.akSk?.[0];
+  const project = Object.keys(seed.huawei?.projects ?? {})[0];
+  if (!app || !user?.bkToken || !keys || !project)
+    throw new Error("the seed lacks a project, an app, a user with a bk_token or an access key");
+  return {
+    plain: {
+      "huaweicloud:accessKey": keys.accessKey,
+      "huaweicloud:projectId": project,
+      "huaweicloud:mrsEndpoint": url,
+      "blueking:appCode": app.appCode,
+      "blueking:username": user.username,
+      "blueking:apigwUrlTemplate": `${url}/api/{api_name}`,
+    },
+    secret: {
+      "huaweicloud:secretKey": keys.secretKey,
+      "blueking:appSecret": app.appSecret,
+      "blueking:bkToken": user.bkToken,
+    },
+  };
+}

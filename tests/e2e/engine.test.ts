@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { PulumiStack, repoRoot, run } from "../../scripts/lib/pulumi";
-import { accessKey, baseSeed, clusterId, findSecrets, projectId, secrets } from "../helpers/fixtures";
-import { installPackage, pulumiCliOrSkip, sharedProgram } from "./program";
+import { baseSeed, findSecrets } from "../helpers/fixtures";
+import { configureStack, installPackage, pulumiCliOrSkip, sharedProgram } from "./program";
 
 describe("end-to-end with the Pulumi CLI", function () {
   this.timeout(900_000);
@@ -29,25 +29,7 @@ describe("end-to-end with the Pulumi CLI", function () {
     programDir = await sharedProgram();
     emulator = await startEmulator({ seed: baseSeed() });
     stack = await PulumiStack.create(programDir, binDir, "e2e");
-    await stack.setConfig({
-      "e2e:clusterId": clusterId,
-      "e2e:jobExecutionId": "job-running",
-      "e2e:subscriptionId": "42",
-      "huaweicloud:accessKey": accessKey,
-      "huaweicloud:projectId": projectId,
-      "huaweicloud:mrsEndpoint": emulator.url,
-      "blueking:appCode": "pulumi-termination",
-      "blueking:username": "admin",
-      "blueking:apigwUrlTemplate": `${emulator.url}/api/{api_name}`,
-    });
-    await stack.setConfig(
-      {
-        "huaweicloud:secretKey": secrets.secretKey,
-        "blueking:appSecret": secrets.appSecret,
-        "blueking:bkToken": secrets.bkToken,
-      },
-      { secret: true },
-    );
+    await configureStack(stack, emulator.url);
   });
 
   after(async () => {

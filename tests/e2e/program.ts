@@ -6,7 +6,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { obtainPulumiCli, repoRoot, run } from "../../scripts/lib/pulumi";
+import type { SeedState } from "../../emulator";
+import { obtainPulumiCli, type PulumiStack, repoRoot, run } from "../../scripts/lib/pulumi";
+import { baseSeed, clusterId, providerStackConfig } from "../../testing/seed";
 
 const indexTs = `
 import * as pulumi from "@pulumi/pulumi";
@@ -67,6 +69,28 @@ export async function pulumiCliOrSkip(context: Mocha.Context): Promise<string> {
     );
     context.skip();
   }
+}
+
+/**
+ * Points a stack of the program at an emulator at `url` seeded with `seed`: the providers' config
+ * (secrets through standard input) and the program's targets, `job-running` and subscription 42
+ * unless `program` says otherwise.
+ */
+export async function configureStack(
+  stack: PulumiStack,
+  url: string,
+  seed: SeedState = baseSeed(),
+  program: Record<string, string> = {},
+): Promise<void> {
+  const config = providerStackConfig(seed, url);
+  await stack.setConfig({
+    "e2e:clusterId": clusterId,
+    "e2e:jobExecutionId": "job-running",
+    "e2e:subscriptionId": "42",
+    ...program,
+    ...config.plain,
+  });
+  await stack.setConfig(config.secret, { secret: true });
 }
 
 let shared: Promise<string> | undefined;
