@@ -71,6 +71,20 @@ export function baseSeed(): SeedState {
   };
 }
 
+/** The base seed without subscription 42, without job-running, or without its whole cluster: targets gone since. */
+export function seedWithout(what: "subscription" | "job" | "cluster"): SeedState {
+  const seed = baseSeed();
+  if (what === "subscription")
+    seed.blueking!.subscriptions = seed.blueking!.subscriptions!.filter((s) => s.subscriptionId !== 42);
+  const project = Object.values(seed.huawei!.projects!)[0];
+  if (what === "job")
+    project.clusters[clusterId].jobs = project.clusters[clusterId].jobs.filter(
+      (j) => j.job_id !== "job-running",
+    );
+  if (what === "cluster") delete project.clusters[clusterId];
+  return seed;
+}
+
 export function huaweiConfig(url: string, mode: "aksk" | "token" = "aksk"): Record<string, string> {
   const credentials: Record<string, string> =
     mode === "aksk"

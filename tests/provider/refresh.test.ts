@@ -14,6 +14,7 @@ import {
   clusterId,
   huaweiConfig,
   secrets,
+  seedWithout,
   testProvider,
 } from "../helpers/fixtures";
 
@@ -27,20 +28,6 @@ const { serverErrorToStatus } = require(
 ) as { serverErrorToStatus: (error: Error) => { code: number; details: string } };
 
 const hostStderr = (error: Error) => `${error}: ${error.stack}`;
-
-/** The seed without subscription 42, job-running, or the whole cluster. */
-function seedWithout(what: "subscription" | "job" | "cluster") {
-  const seed = baseSeed();
-  if (what === "subscription")
-    seed.blueking!.subscriptions = seed.blueking!.subscriptions!.filter((s) => s.subscriptionId !== 42);
-  const project = Object.values(seed.huawei!.projects!)[0];
-  if (what === "job")
-    project.clusters[clusterId].jobs = project.clusters[clusterId].jobs.filter(
-      (j) => j.job_id !== "job-running",
-    );
-  if (what === "cluster") delete project.clusters[clusterId];
-  return seed;
-}
 
 describe("refresh (read)", () => {
   let emulator: Emulator;
