@@ -1,7 +1,7 @@
 /**
- * The one seed shared by the provider tests, the soak and the benchmark: recognisable credentials
- * (so that a leak is easy to find), an emulator seed, and the stack config that points a provider
- * at an emulator.
+ * The one seed of test data, shared by the emulator's and the provider's tests, the soak, the
+ * end-to-end tests and the benchmark: recognisable credentials (so that a leak is easy to find), an
+ * emulator seed, and the stack config that points a provider at an emulator.
  */
 import type { SeedState } from "../emulator/seed";
 
@@ -10,6 +10,7 @@ export const secrets = {
   bkToken: "BK-TOKEN-0cc175b9c0f1b6a8",
   accessToken: "BK-ACCESS-TOKEN-92eb5ffee6ae2fec",
   secretKey: "HW-SECRET-KEY-4a8a08f09d37b737",
+  temporarySecretKey: "HW-TEMP-SECRET-KEY-c9f0f895fb98ab91",
   securityToken: "HW-SECURITY-TOKEN-8277e0910d750195",
   authToken: "HW-IAM-TOKEN-e4da3b7fbbce2345",
   expiredToken: "HW-EXPIRED-TOKEN-1679091c5a880faf",
@@ -17,15 +18,25 @@ export const secrets = {
 
 export const allSecretValues = Object.values(secrets);
 
+export const appCode = "pulumi-termination";
+export const username = "admin";
 export const accessKey = "HWAKTESTACCESSKEY01";
+/** A second key pair: temporary credentials, valid only with their security token. */
+export const temporaryAkSk = {
+  accessKey: "HWAKTESTTEMPORARYKEY1",
+  secretKey: secrets.temporarySecretKey,
+  securityToken: secrets.securityToken,
+};
 export const projectId = "0b1ea1e1f0e04c5d9d8c4c5f1a2b3c4d";
 export const clusterId = "cluster-1";
 
-export function baseSeed(): SeedState {
+/** `extra` replaces top-level fields, e.g. `{ mrsKillDelayMs: 1000 }`. */
+export function baseSeed(extra: Partial<SeedState> = {}): SeedState {
   return {
     blueking: {
-      apps: [{ appCode: "pulumi-termination", appSecret: secrets.appSecret }],
-      users: [{ username: "admin", bkToken: secrets.bkToken, accessToken: secrets.accessToken }],
+      apps: [{ appCode, appSecret: secrets.appSecret }],
+      users: [{ username, bkToken: secrets.bkToken, accessToken: secrets.accessToken }],
+      stages: ["prod", "stag"],
       subscriptions: [
         {
           subscriptionId: 42,
@@ -41,7 +52,7 @@ export function baseSeed(): SeedState {
       ],
     },
     huawei: {
-      akSk: [{ accessKey, secretKey: secrets.secretKey }],
+      akSk: [{ accessKey, secretKey: secrets.secretKey }, temporaryAkSk],
       tokens: [secrets.authToken],
       expiredTokens: [secrets.expiredToken],
       projects: {
@@ -54,20 +65,30 @@ export function baseSeed(): SeedState {
                   job_name: "nightly-etl",
                   job_state: "RUNNING",
                   job_result: "UNDEFINED",
+                  user: "etl",
+                  submitted_time: 3000,
                 },
                 {
                   job_id: "job-accepted",
                   job_name: "queued",
                   job_state: "ACCEPTED",
                   job_result: "UNDEFINED",
+                  submitted_time: 2000,
                 },
-                { job_id: "job-finished", job_name: "done", job_state: "FINISHED", job_result: "SUCCEEDED" },
+                {
+                  job_id: "job-finished",
+                  job_name: "done",
+                  job_state: "FINISHED",
+                  job_result: "SUCCEEDED",
+                  submitted_time: 1000,
+                },
               ],
             },
           },
         },
       },
     },
+    ...extra,
   };
 }
 
@@ -102,9 +123,9 @@ export function bluekingConfig(url: string, route: "apigw" | "esb"): Record<stri
   const endpoint: Record<string, string> =
     route === "apigw" ? { "blueking:apigwUrlTemplate": `${url}/api/{api_name}` } : { "blueking:esbUrl": url };
   return {
-    "blueking:appCode": "pulumi-termination",
+    "blueking:appCode": appCode,
     "blueking:appSecret": secrets.appSecret,
-    "blueking:username": "admin",
+    "blueking:username": username,
     "blueking:bkToken": secrets.bkToken,
     ...endpoint,
   };
