@@ -8,7 +8,8 @@
 import { expect } from "chai";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { startEmulator, type Emulator } from "../../emulator";
-import { PulumiStack, type Started } from "../../scripts/lib/pulumi";
+import { PulumiStack } from "../../scripts/lib/pulumi";
+import type { Started } from "../../testing/process";
 import { baseSeed } from "../helpers/fixtures";
 import { configureStack, pulumiCliOrSkip, sharedProgram } from "./program";
 
