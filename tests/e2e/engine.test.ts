@@ -4,20 +4,21 @@
  * request log is the witness. The cases run in order on one stack, as a user's stack would live.
  */
 import { expect } from "chai";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { PulumiStack, repoRoot, run } from "../../scripts/lib/pulumi";
+import { PulumiStack } from "../../scripts/lib/pulumi";
+import { installPackages, packRepository, scratchDir } from "../../testing/pack";
+import { repoRoot } from "../../testing/process";
 import { baseSeed, findSecrets } from "../helpers/fixtures";
-import { configureStack, installPackage, pulumiCliOrSkip, sharedProgram } from "./program";
+import { configureStack, pulumiCliOrSkip, sharedProgram } from "./program";
 
 describe("end-to-end with the Pulumi CLI", function () {
   this.timeout(900_000);
   let emulator: Emulator;
   let stack: PulumiStack;
   let programDir: string;
-  const work = mkdtempSync(path.join(tmpdir(), "pulumi-termination-pack-"));
+  const work = scratchDir("next");
 
   const kills = () => emulator.requests({ route: "mrs.kill" }).length;
   const revokes = () => emulator.requests({ route: "nodeman.revoke" }).length;
@@ -121,8 +122,7 @@ describe("end-to-end with the Pulumi CLI", function () {
       path.join(next, "dist", "lifecycle.js"),
       readFileSync(path.join(next, "dist", "lifecycle.js"), "utf8") + "\n// a new version\n",
     );
-    const packed = await run("npm", ["pack", "--silent", "--pack-destination", work], { cwd: next });
-    await installPackage(programDir, path.join(work, packed.stdout.trim().split("\n").at(-1) as string));
+    await installPackages(programDir, [await packRepository(work, next)]);
     const before = emulator.requests().length;
     const { output } = await stack.pulumi(["up", "--yes", "--skip-preview"]);
     expect(output).to.not.match(/replace/i);
