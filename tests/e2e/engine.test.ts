@@ -12,6 +12,7 @@ import { installPackages, packRepository, scratchDir } from "../../testing/pack"
 import { repoRoot } from "../../testing/process";
 import { baseSeed, findSecrets } from "../helpers/fixtures";
 import { configureStack, pulumiCliOrSkip, sharedProgram } from "./program";
+import { mrsRefusal } from "../../testing/faults";
 
 describe("end-to-end with the Pulumi CLI", function () {
   this.timeout(900_000);
@@ -180,12 +181,7 @@ describe("end-to-end with the Pulumi CLI", function () {
     emulator.injectFault({
       route: "mrs.kill",
       times: -1,
-      fault: {
-        kind: "reply",
-        status: 400,
-        body: { error_code: "0175", error_msg: "Failed to kill the job (injected)" },
-        headers: { "X-Request-Id": "req-0175-e2e" },
-      },
+      fault: mrsRefusal("0175", "Failed to kill the job (injected)", { requestId: "req-0175-e2e" }),
     });
     await stack.setConfig({ "e2e:trigger": "rotate-2" });
     const failed = await stack.pulumi(["up", "--yes", "--skip-preview"], { allowFailure: true });

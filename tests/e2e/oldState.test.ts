@@ -10,7 +10,13 @@ import * as path from "node:path";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";
 import { PulumiStack } from "../../scripts/lib/pulumi";
 import { findSecrets } from "../helpers/fixtures";
-import { configureStack, pulumiCliOrSkip, sharedProgram } from "./program";
+import {
+  configureStack,
+  pulumiCliOrSkip,
+  sharedProgram,
+  terminatingRequests,
+  terminationResources,
+} from "./program";
 
 const fixtures = path.join(__dirname, "fixtures");
 const oldState = readFileSync(path.join(fixtures, "state-before-restructure.json"), "utf8");
@@ -20,27 +26,12 @@ const oldSeed = JSON.parse(
 /** Where the emulator listened when the state was written; the default provider's config holds it. */
 const oldEmulatorUrl = "http://127.0.0.1:46041";
 
-interface Resource {
-  urn: string;
-  type: string;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-}
-
-const terminations = (state: string) =>
-  ((JSON.parse(state) as { deployment: { resources?: Resource[] } }).deployment.resources ?? []).filter((r) =>
-    /Termination$/.test(r.type),
-  );
-
 describe("end-to-end: a state written by the version before the restructure", function () {
   this.timeout(900_000);
   let emulator: Emulator;
   let stack: PulumiStack;
 
-  const sent = () => ({
-    kills: emulator.requests({ route: "mrs.kill" }).length,
-    revokes: emulator.requests({ route: "nodeman.revoke" }).length,
-  });
+  const sent = () => terminatingRequests(emulator);
 
   before(async function () {
     this.timeout(45 * 60_000);
@@ -59,12 +50,13 @@ describe("end-to-end: a state written by the version before the restructure", fu
   it("holds its secrets only as ciphertext, and __provider values that load the package by its public path", () => {
     expect(findSecrets(oldState)).to.deep.equal([]);
     expect(oldState).to.include(oldEmulatorUrl);
-    expect(terminations(oldState).map((r) => r.inputs?.__provider)).to.satisfy((providers: unknown[]) =>
-      providers.every((p) =>
-        /require\("pulumi-termination\/providers\/(mrsJobTermination|nodemanTaskTermination)"\)/.test(
-          String(p),
+    expect(terminationResources(oldState).map((r) => r.inputs?.__provider)).to.satisfy(
+      (providers: unknown[]) =>
+        providers.every((p) =>
+          /require\("pulumi-termination\/providers\/(mrsJobTermination|nodemanTaskTermination)"\)/.test(
+            String(p),
+          ),
         ),
-      ),
     );
   });
 
@@ -73,7 +65,7 @@ describe("end-to-end: a state written by the version before the restructure", fu
     writeFileSync(imported, oldState.replaceAll(oldEmulatorUrl, emulator.url));
     await stack.pulumi(["stack", "import", "--file", imported]);
     const providers = (state: string) =>
-      Object.fromEntries(terminations(state).map((r) => [r.urn, r.inputs?.__provider]));
+      Object.fromEntries(terminationResources(state).map((r) => [r.urn, r.inputs?.__provider]));
     expect(providers(await stack.exportState())).to.deep.equal(providers(oldState));
   });
 
@@ -84,7 +76,7 @@ describe("end-to-end: a state written by the version before the restructure", fu
     );
     expect(emulator.requests({ route: "nodeman.task_result" }).length).to.be.greaterThan(0);
     expect(sent()).to.deep.equal({ kills: 0, revokes: 0 });
-    const refreshed = terminations(await stack.exportState());
+    const refreshed = terminationResources(await stack.exportState());
     expect(refreshed.map((r) => r.outputs?.jobState).filter(Boolean)).to.deep.equal(["RUNNING"]);
     expect(refreshed.every((r) => r.outputs?.targetGone === undefined)).to.equal(true);
   });
@@ -93,6 +85,6 @@ describe("end-to-end: a state written by the version before the restructure", fu
     const { output } = await stack.pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(output).to.match(/2 deleted|3 deleted/);
     expect(sent()).to.deep.equal({ kills: 0, revokes: 0 });
-    expect(terminations(await stack.exportState())).to.deep.equal([]);
+    expect(terminationResources(await stack.exportState())).to.deep.equal([]);
   });
 });

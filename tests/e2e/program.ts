@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import type { SeedState } from "../../emulator";
+import type { Emulator, SeedState } from "../../emulator";
 import { obtainPulumiCli, type PulumiStack } from "../../scripts/lib/pulumi";
 import { packAndInstall, removeScratchDirs } from "../../testing/pack";
 import { baseSeed, clusterId, providerStackConfig } from "../../testing/seed";
@@ -91,6 +91,27 @@ export async function configureStack(
     ...config.plain,
   });
   await stack.setConfig(config.secret, { secret: true });
+}
+
+/** Kill and revoke requests the emulator has received: what a preview, refresh or destroy must not send. */
+export function terminatingRequests(emulator: Emulator): { kills: number; revokes: number } {
+  return {
+    kills: emulator.requests({ route: "mrs.kill" }).length,
+    revokes: emulator.requests({ route: "nodeman.revoke" }).length,
+  };
+}
+
+export interface StateResource {
+  urn: string;
+  type: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** The package's resources in a `pulumi stack export`. */
+export function terminationResources(exported: string): StateResource[] {
+  const { deployment } = JSON.parse(exported) as { deployment: { resources?: StateResource[] } };
+  return (deployment.resources ?? []).filter((r) => /Termination$/.test(r.type));
 }
 
 let shared: Promise<string> | undefined;

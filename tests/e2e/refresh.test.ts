@@ -7,23 +7,22 @@ import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { PulumiStack } from "../../scripts/lib/pulumi";
 import { baseSeed, seedWithout } from "../helpers/fixtures";
-import { configureStack, pulumiCliOrSkip, sharedProgram } from "./program";
+import {
+  configureStack,
+  pulumiCliOrSkip,
+  sharedProgram,
+  terminatingRequests,
+  terminationResources,
+} from "./program";
+import { nodemanRefusal } from "../../testing/faults";
 
 describe("end-to-end: pulumi refresh of targets gone since, and of a read that fails", function () {
   this.timeout(900_000);
   let emulator: Emulator;
   let stack: PulumiStack;
 
-  const sent = () => ({
-    kills: emulator.requests({ route: "mrs.kill" }).length,
-    revokes: emulator.requests({ route: "nodeman.revoke" }).length,
-  });
-  const terminations = async () =>
-    (
-      JSON.parse(await stack.exportState()) as {
-        deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] };
-      }
-    ).deployment.resources.filter((r) => /Termination$/.test(r.type));
+  const sent = () => terminatingRequests(emulator);
+  const terminations = async () => terminationResources(await stack.exportState());
 
   before(async function () {
     this.timeout(45 * 60_000);
@@ -59,12 +58,7 @@ describe("end-to-end: pulumi refresh of targets gone since, and of a read that f
     emulator.injectFault({
       route: "nodeman.task_result",
       times: -1,
-      fault: {
-        kind: "reply",
-        status: 200,
-        body: { result: false, code: 3800001, message: "subscription_id: refused (injected)", data: null },
-        headers: { "X-Bkapi-Request-Id": "req-3800001-e2e" },
-      },
+      fault: nodemanRefusal(3800001, "subscription_id: refused (injected)", { requestId: "req-3800001-e2e" }),
     });
     const failed = await stack.pulumi(["refresh", "--yes", "--skip-preview"], { allowFailure: true });
     emulator.clearFaults();

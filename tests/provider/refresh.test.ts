@@ -17,6 +17,7 @@ import {
   seedWithout,
   testProvider,
 } from "../helpers/fixtures";
+import { nodemanRefusal } from "../../testing/faults";
 
 // What the host does with an error thrown by read (cmd/dynamic-provider/index.js): it prints
 // `${e}: ${e.stack}` to stderr, which the engine shows as a diagnostic line, then passes `e` to the
@@ -38,7 +39,7 @@ describe("refresh (read)", () => {
     await emulator.close();
   });
 
-  describe("of a target that is gone keeps the record and says so (issue 11.7)", () => {
+  describe("of a target that is gone keeps the record and says so", () => {
     it("NodeMan: the subscription no longer exists (3800003)", async () => {
       const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
       const { id, outs } = await provider.create({ subscriptionId: 42 });
@@ -97,11 +98,7 @@ describe("refresh (read)", () => {
     const { id, outs } = await provider.create({ subscriptionId: 42 });
     emulator.injectFault({
       route: "nodeman.task_result",
-      fault: {
-        kind: "reply",
-        status: 200,
-        body: { result: false, code: 3800015, message: "not ready", data: null },
-      },
+      fault: nodemanRefusal(3800015, "not ready"),
     });
     expect((await provider.read(id, outs)).props).to.deep.equal(outs);
   });
@@ -131,11 +128,7 @@ describe("refresh (read)", () => {
       emulator.injectFault({
         route: "nodeman.task_result",
         times: -1,
-        fault: {
-          kind: "reply",
-          status: 200,
-          body: { result: false, code: 3800003, message: "no task", data: null },
-        },
+        fault: nodemanRefusal(3800003, "no task"),
       });
       const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
       const error = await caught(provider.create({ subscriptionId: 42 }));
@@ -149,11 +142,7 @@ describe("refresh (read)", () => {
       const { id, outs } = await provider.create({ subscriptionId: 42 });
       emulator.injectFault({
         route: "nodeman.task_result",
-        fault: {
-          kind: "reply",
-          status: 200,
-          body: { result: false, code: 3800001, message: "bad", data: null },
-        },
+        fault: nodemanRefusal(3800001, "bad"),
       });
       const error = await caught(provider.read(id, outs));
       const status = serverErrorToStatus(error);
