@@ -7,7 +7,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../emulator";
 import type { SeedState } from "../emulator/seed";
-import { obtainPulumiCli, PulumiStack, repoRoot, run } from "./lib/pulumi";
+import { repoRoot, run, whichOnPath } from "../testing/process";
+import { providerStackConfig } from "../testing/seed";
+import { obtainPulumiCli, PulumiStack } from "./lib/pulumi";
 
 function heading(text: string): void {
   console.log(`\n=== ${text}`);
@@ -37,7 +39,6 @@ async function main(): Promise<void> {
 
   heading("obtaining the Pulumi CLI (a pulumi on PATH, the cache, or a one-time build from Go modules)");
   const binDir = await obtainPulumiCli();
-  console.log(`  using ${path.join(binDir, "pulumi")}`);
 
   const seed = JSON.parse(
     readFileSync(path.join(repoRoot, "emulator", "seeds", "demo.json"), "utf8"),
@@ -54,34 +55,22 @@ async function main(): Promise<void> {
   console.log(`  emulator listening on ${emulator.url}`);
   const stack = await PulumiStack.create(repoRoot, binDir, "demo");
   try {
+    // binDir may hold only the YAML host, the CLI then comes from PATH: say which one runs.
+    console.log(`  using ${whichOnPath("pulumi", stack.env) ?? "pulumi from PATH"}`);
     const project = Object.keys(seed.huawei?.projects ?? {})[0];
     const cluster = Object.keys(seed.huawei?.projects?.[project].clusters ?? {})[0];
     const job = seed.huawei?.projects?.[project].clusters[cluster].jobs.find(
       (j) => j.job_state === "RUNNING",
     );
-    const app = seed.blueking?.apps?.[0];
-    const user = seed.blueking?.users?.[0];
-    const keys = seed.huawei?.akSk?.[0];
-    if (!job || !app || !user || !keys) throw new Error("the demo seed lacks a running job or credentials");
+    if (!job) throw new Error("the demo seed lacks a running job");
+    const config = providerStackConfig(seed, emulator.url);
     await stack.setConfig({
       "termination-demo:clusterId": cluster,
       "termination-demo:jobExecutionId": job.job_id,
       "termination-demo:subscriptionId": String(seed.blueking?.subscriptions?.[0].subscriptionId),
-      "huaweicloud:accessKey": keys.accessKey,
-      "huaweicloud:projectId": project,
-      "huaweicloud:mrsEndpoint": emulator.url,
-      "blueking:appCode": app.appCode,
-      "blueking:username": user.username,
-      "blueking:apigwUrlTemplate": `${emulator.url}/api/{api_name}`,
+      ...config.plain,
     });
-    await stack.setConfig(
-      {
-        "huaweicloud:secretKey": keys.secretKey,
-        "blueking:appSecret": app.appSecret,
-        "blueking:bkToken": user.bkToken ?? "",
-      },
-      { secret: true },
-    );
+    await stack.setConfig(config.secret, { secret: true });
 
     heading("before");
     showTargets(emulator);

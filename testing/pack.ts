@@ -26,9 +26,9 @@ export function pulumiVersion(): string {
   return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
-/** `npm pack` of the repository as it is built now; returns the tarball's path. */
-export async function packRepository(into: string): Promise<string> {
-  const packed = await runChecked("npm", ["pack", "--silent", "--pack-destination", into], { cwd: repoRoot });
+/** `npm pack` of the repository as it is built now (or of another package directory); returns the tarball's path. */
+export async function packRepository(into: string, from = repoRoot): Promise<string> {
+  const packed = await runChecked("npm", ["pack", "--silent", "--pack-destination", into], { cwd: from });
   return path.join(into, packed.stdout.trim().split("\n").at(-1) as string);
 }
 

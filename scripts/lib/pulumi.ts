@@ -3,80 +3,13 @@
  * backend in a scratch directory, the passphrase secrets provider, no update check, no plugin
  * download, and Node 22 first on PATH for the language host and the provider process.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { repoRoot, run, start, type RunResult, type Started } from "../../testing/process";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout and stderr interleaved as they arrived. */
-  output: string;
-}
-
-export interface RunOptions {
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  echo?: boolean;
-  echoStderr?: boolean;
-  timeoutMs?: number;
-  input?: string;
-  /** In a process group of its own, as a shell starts a foreground command: see `Started.interrupt`. */
-  detached?: boolean;
-}
-
-export interface Started {
-  readonly child: ChildProcess;
-  /** stdout and stderr so far, interleaved as they arrived. */
-  readonly output: () => string;
-  /** Sends SIGINT to the command's process group: what Ctrl-C in a terminal does (needs `detached`). */
-  readonly interrupt: () => void;
-  readonly result: Promise<RunResult>;
-}
-
-export function start(command: string, args: string[], options: RunOptions = {}): Started {
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    stdio: ["pipe", "pipe", "pipe"],
-    detached: options.detached,
-  });
-  child.stdin.end(options.input ?? "");
-  let stdout = "";
-  let stderr = "";
-  let output = "";
-  const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : undefined;
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk;
-    output += chunk;
-    if (options.echo) process.stdout.write(chunk);
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk;
-    output += chunk;
-    if (options.echo || options.echoStderr) process.stderr.write(chunk);
-  });
-  const result = new Promise<RunResult>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr, output });
-    });
-  });
-  const interrupt = () => {
-    if (child.pid === undefined) throw new Error(`${command} has no process id`);
-    process.kill(options.detached ? -child.pid : child.pid, "SIGINT");
-  };
-  return { child, output: () => output, interrupt, result };
-}
-
-export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  return start(command, args, options).result;
-}
+// The process runner is testing/process.ts; what callers of these helpers used from here stays here.
+export { repoRoot, run, start, type RunResult, type Started };
 
 /**
  * The directory to put first on PATH, from scripts/pulumi-cli.sh: that of a `pulumi` already on

@@ -4,20 +4,22 @@
  * request log is the witness. The cases run in order on one stack, as a user's stack would live.
  */
 import { expect } from "chai";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { PulumiStack, repoRoot, run } from "../../scripts/lib/pulumi";
-import { accessKey, baseSeed, clusterId, findSecrets, projectId, secrets } from "../helpers/fixtures";
-import { installPackage, pulumiCliOrSkip, sharedProgram } from "./program";
+import { PulumiStack } from "../../scripts/lib/pulumi";
+import { installPackages, packRepository, scratchDir } from "../../testing/pack";
+import { repoRoot } from "../../testing/process";
+import { baseSeed, findSecrets } from "../helpers/fixtures";
+import { configureStack, pulumiCliOrSkip, sharedProgram } from "./program";
+import { mrsRefusal } from "../../testing/faults";
 
 describe("end-to-end with the Pulumi CLI", function () {
   this.timeout(900_000);
   let emulator: Emulator;
   let stack: PulumiStack;
   let programDir: string;
-  const work = mkdtempSync(path.join(tmpdir(), "pulumi-termination-pack-"));
+  const work = scratchDir("next");
 
   const kills = () => emulator.requests({ route: "mrs.kill" }).length;
   const revokes = () => emulator.requests({ route: "nodeman.revoke" }).length;
@@ -29,25 +31,7 @@ describe("end-to-end with the Pulumi CLI", function () {
     programDir = await sharedProgram();
     emulator = await startEmulator({ seed: baseSeed() });
     stack = await PulumiStack.create(programDir, binDir, "e2e");
-    await stack.setConfig({
-      "e2e:clusterId": clusterId,
-      "e2e:jobExecutionId": "job-running",
-      "e2e:subscriptionId": "42",
-      "huaweicloud:accessKey": accessKey,
-      "huaweicloud:projectId": projectId,
-      "huaweicloud:mrsEndpoint": emulator.url,
-      "blueking:appCode": "pulumi-termination",
-      "blueking:username": "admin",
-      "blueking:apigwUrlTemplate": `${emulator.url}/api/{api_name}`,
-    });
-    await stack.setConfig(
-      {
-        "huaweicloud:secretKey": secrets.secretKey,
-        "blueking:appSecret": secrets.appSecret,
-        "blueking:bkToken": secrets.bkToken,
-      },
-      { secret: true },
-    );
+    await configureStack(stack, emulator.url);
   });
 
   after(async () => {
@@ -139,8 +123,7 @@ describe("end-to-end with the Pulumi CLI", function () {
       path.join(next, "dist", "lifecycle.js"),
       readFileSync(path.join(next, "dist", "lifecycle.js"), "utf8") + "\n// a new version\n",
     );
-    const packed = await run("npm", ["pack", "--silent", "--pack-destination", work], { cwd: next });
-    await installPackage(programDir, path.join(work, packed.stdout.trim().split("\n").at(-1) as string));
+    await installPackages(programDir, [await packRepository(work, next)]);
     const before = emulator.requests().length;
     const { output } = await stack.pulumi(["up", "--yes", "--skip-preview"]);
     expect(output).to.not.match(/replace/i);
@@ -198,12 +181,7 @@ describe("end-to-end with the Pulumi CLI", function () {
     emulator.injectFault({
       route: "mrs.kill",
       times: -1,
-      fault: {
-        kind: "reply",
-        status: 400,
-        body: { error_code: "0175", error_msg: "Failed to kill the job (injected)" },
-        headers: { "X-Request-Id": "req-0175-e2e" },
-      },
+      fault: mrsRefusal("0175", "Failed to kill the job (injected)", { requestId: "req-0175-e2e" }),
     });
     await stack.setConfig({ "e2e:trigger": "rotate-2" });
     const failed = await stack.pulumi(["up", "--yes", "--skip-preview"], { allowFailure: true });

@@ -8,9 +8,10 @@
 import { expect } from "chai";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { startEmulator, type Emulator } from "../../emulator";
-import { PulumiStack, type Started } from "../../scripts/lib/pulumi";
-import { accessKey, baseSeed, clusterId, projectId, secrets } from "../helpers/fixtures";
-import { pulumiCliOrSkip, sharedProgram } from "./program";
+import { PulumiStack } from "../../scripts/lib/pulumi";
+import type { Started } from "../../testing/process";
+import { baseSeed } from "../helpers/fixtures";
+import { configureStack, pulumiCliOrSkip, sharedProgram } from "./program";
 
 interface Deployment {
   deployment: {
@@ -84,16 +85,11 @@ describe("end-to-end: pulumi up interrupted by Ctrl-C twice while a kill waits",
   async function newStack(name: string, jobId: string): Promise<PulumiStack> {
     const stack = await PulumiStack.create(programDir, binDir, name);
     stacks.push(stack);
-    await stack.setConfig({
-      "e2e:clusterId": clusterId,
+    await configureStack(stack, emulator.url, baseSeed(), {
       "e2e:jobExecutionId": jobId,
       "e2e:skipNodeman": "true",
       "e2e:waitTimeoutSeconds": "600",
-      "huaweicloud:accessKey": accessKey,
-      "huaweicloud:projectId": projectId,
-      "huaweicloud:mrsEndpoint": emulator.url,
     });
-    await stack.setConfig({ "huaweicloud:secretKey": secrets.secretKey }, { secret: true });
     return stack;
   }
 

@@ -3,10 +3,12 @@
  * tarball that `npm pack` makes. What it declares is driven by stack config, so one install
  * serves every case.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { obtainPulumiCli, repoRoot, run } from "../../scripts/lib/pulumi";
+import type { Emulator, SeedState } from "../../emulator";
+import { obtainPulumiCli, type PulumiStack } from "../../scripts/lib/pulumi";
+import { packAndInstall, removeScratchDirs } from "../../testing/pack";
+import { baseSeed, clusterId, providerStackConfig } from "../../testing/seed";
 
 const indexTs = `
 import * as pulumi from "@pulumi/pulumi";
@@ -69,73 +71,75 @@ export async function pulumiCliOrSkip(context: Mocha.Context): Promise<string> {
   }
 }
 
+/**
+ * Points a stack of the program at an emulator at `url` seeded with `seed`: the providers' config
+ * (secrets through standard input) and the program's targets, `job-running` and subscription 42
+ * unless `program` says otherwise.
+ */
+export async function configureStack(
+  stack: PulumiStack,
+  url: string,
+  seed: SeedState = baseSeed(),
+  program: Record<string, string> = {},
+): Promise<void> {
+  const config = providerStackConfig(seed, url);
+  await stack.setConfig({
+    "e2e:clusterId": clusterId,
+    "e2e:jobExecutionId": "job-running",
+    "e2e:subscriptionId": "42",
+    ...program,
+    ...config.plain,
+  });
+  await stack.setConfig(config.secret, { secret: true });
+}
+
+/** Kill and revoke requests the emulator has received: what a preview, refresh or destroy must not send. */
+export function terminatingRequests(emulator: Emulator): { kills: number; revokes: number } {
+  return {
+    kills: emulator.requests({ route: "mrs.kill" }).length,
+    revokes: emulator.requests({ route: "nodeman.revoke" }).length,
+  };
+}
+
+export interface StateResource {
+  urn: string;
+  type: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** The package's resources in a `pulumi stack export`. */
+export function terminationResources(exported: string): StateResource[] {
+  const { deployment } = JSON.parse(exported) as { deployment: { resources?: StateResource[] } };
+  return (deployment.resources ?? []).filter((r) => /Termination$/.test(r.type));
+}
+
 let shared: Promise<string> | undefined;
 
 /**
- * Builds and packs the package, then writes and installs the program: once per test run, shared by
- * the e2e files (each has a stack of its own). Returns the program's directory.
+ * Builds and packs the package, installs it into a new project (testing/pack.ts) and writes the
+ * program there: once per test run, shared by the e2e files (each has a stack of its own).
+ * Returns the program's directory, removed when the run ends.
  */
 export function sharedProgram(): Promise<string> {
   shared ??= (async () => {
-    if ((await run("npm", ["run", "build", "--silent"], { cwd: repoRoot })).code !== 0)
-      throw new Error("npm run build failed");
-    const work = mkdtempSync(path.join(tmpdir(), "pulumi-termination-pack-"));
-    return createProgram(await packRepository(work));
+    process.once("exit", removeScratchDirs);
+    const { dir } = await packAndInstall(() => {});
+    writeFileSync(path.join(dir, "Pulumi.yaml"), "name: e2e\nruntime: nodejs\nmain: index.ts\n");
+    writeFileSync(path.join(dir, "index.ts"), indexTs);
+    writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          target: "es2020",
+          module: "commonjs",
+          esModuleInterop: true,
+          skipLibCheck: true,
+        },
+      }),
+    );
+    return dir;
   })();
   return shared;
-}
-
-/** Packs the repository (built) and returns the tarball's path. */
-export async function packRepository(into: string): Promise<string> {
-  const packed = await run("npm", ["pack", "--silent", "--pack-destination", into], { cwd: repoRoot });
-  if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
-  return path.join(into, packed.stdout.trim().split("\n").at(-1) as string);
-}
-
-/** Writes the program and installs it with the given tarball; returns its directory. */
-export async function createProgram(tarball: string): Promise<string> {
-  const dir = mkdtempSync(path.join(tmpdir(), "pulumi-termination-e2e-"));
-  writeFileSync(path.join(dir, "Pulumi.yaml"), "name: e2e\nruntime: nodejs\nmain: index.ts\n");
-  writeFileSync(path.join(dir, "index.ts"), indexTs);
-  writeFileSync(
-    path.join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        target: "es2020",
-        module: "commonjs",
-        esModuleInterop: true,
-        skipLibCheck: true,
-      },
-    }),
-  );
-  const pulumiVersion = (
-    require(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json")) as { version: string }
-  ).version;
-  writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({
-      name: "e2e",
-      private: true,
-      dependencies: { "@pulumi/pulumi": pulumiVersion, "pulumi-termination": `file:${tarball}` },
-    }),
-  );
-  await installPackage(dir, tarball);
-  return dir;
-}
-
-export async function installPackage(dir: string, tarball: string): Promise<void> {
-  const result = await run(
-    "npm",
-    [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--prefer-offline",
-      "--loglevel=error",
-      `pulumi-termination@file:${tarball}`,
-    ],
-    { cwd: dir },
-  );
-  if (result.code !== 0) throw new Error(`npm install in ${dir} failed: ${result.output}`);
 }

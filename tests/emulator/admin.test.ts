@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator, type StateSnapshot } from "../../emulator";
-import { gateway, jobsPath, rawRequest, testSeed, tokenMrs, type HttpResult } from "./helpers";
+import { gateway, jobsPath, rawRequest, baseSeed, tokenMrs, type HttpResult, clusterId } from "./helpers";
 
 describe("emulator: admin HTTP API", () => {
   let emulator: Emulator;
   beforeEach(async () => {
-    emulator = await startEmulator({ seed: testSeed() });
+    emulator = await startEmulator({ seed: baseSeed() });
   });
   afterEach(() => emulator.close());
 
@@ -24,7 +24,7 @@ describe("emulator: admin HTTP API", () => {
   });
 
   it("round trip: seed, state, faults, requests, effective, reset", async () => {
-    const seed = testSeed({ mrsKillDelayMs: 0 });
+    const seed = baseSeed({ mrsKillDelayMs: 0 });
     seed.blueking = {
       ...seed.blueking,
       subscriptions: [
@@ -69,7 +69,7 @@ describe("emulator: admin HTTP API", () => {
     });
     state = (await admin("GET", "state")).json<StateSnapshot>();
     expect(
-      state.mrs.projects[Object.keys(state.mrs.projects)[0]].clusters["cluster-a"].jobs[0].job_state,
+      state.mrs.projects[Object.keys(state.mrs.projects)[0]].clusters[clusterId].jobs[0].job_state,
     ).to.equal("KILLED");
     expect(state.nodeman.subscriptions[0].instances[0]).to.include({ status: "FAILED", revoked: true });
 

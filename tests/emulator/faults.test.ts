@@ -9,7 +9,7 @@ import {
   rawRequest,
   requestError,
   secrets,
-  testSeed,
+  baseSeed,
   tokenMrs,
   UUID,
   type Envelope,
@@ -21,7 +21,7 @@ const killTarget = `${jobsPath}/job-running/kill`;
 describe("emulator: faults", () => {
   let emulator: Emulator;
   beforeEach(async () => {
-    emulator = await startEmulator({ seed: testSeed() });
+    emulator = await startEmulator({ seed: baseSeed() });
   });
   afterEach(() => emulator.close());
 
@@ -75,7 +75,7 @@ describe("emulator: faults", () => {
     const error = await requestError(emulator, {
       method: "POST",
       target: killTarget,
-      headers: { "X-Auth-Token": secrets.iamToken },
+      headers: { "X-Auth-Token": secrets.authToken },
     });
     expect(error.message).to.match(/socket hang up|ECONNRESET/);
     expect((await jobState(emulator, "job-running")).job_state).to.equal("RUNNING");
@@ -88,7 +88,7 @@ describe("emulator: faults", () => {
     const error = await requestError(emulator, {
       method: "POST",
       target: killTarget,
-      headers: { "X-Auth-Token": secrets.iamToken },
+      headers: { "X-Auth-Token": secrets.authToken },
     });
     expect(error.message).to.match(/socket hang up|ECONNRESET/);
     expect((await jobState(emulator, "job-running")).job_state).to.equal("KILLED");
@@ -115,7 +115,7 @@ describe("emulator: faults", () => {
     const error = await requestError(emulator, {
       method: "POST",
       target: killTarget,
-      headers: { "X-Auth-Token": secrets.iamToken },
+      headers: { "X-Auth-Token": secrets.authToken },
       timeoutMs: 100,
     });
     expect(error.message).to.equal("client timeout");
@@ -138,7 +138,7 @@ describe("emulator: faults", () => {
     const pending = requestError(emulator, {
       method: "GET",
       target: `${jobsPath}/job-running`,
-      headers: { "X-Auth-Token": secrets.iamToken },
+      headers: { "X-Auth-Token": secrets.authToken },
     });
     await delay(50);
     const started = Date.now();
@@ -184,7 +184,7 @@ describe("emulator: faults", () => {
         await rawRequest(target, {
           method: "GET",
           target: `${jobsPath}/job-running`,
-          headers: { "X-Auth-Token": secrets.iamToken },
+          headers: { "X-Auth-Token": secrets.authToken },
         }).catch(() => undefined);
       }
       return target.requests().map((request) => request.fault ?? "ok");
@@ -193,7 +193,7 @@ describe("emulator: faults", () => {
     it("are reproducible from their seed", async () => {
       emulator.setRandomFaults(spec);
       const first = await faultSequence(emulator);
-      const second = await startEmulator({ seed: testSeed() });
+      const second = await startEmulator({ seed: baseSeed() });
       try {
         second.setRandomFaults(spec);
         expect(await faultSequence(second)).to.deep.equal(first);
@@ -221,7 +221,7 @@ describe("emulator: faults", () => {
 
   it("rate limiting answers 429 with Retry-After: 1 in each API's gateway style", async () => {
     await emulator.close();
-    emulator = await startEmulator({ seed: testSeed(), rateLimitPerSecond: 3 });
+    emulator = await startEmulator({ seed: baseSeed(), rateLimitPerSecond: 3 });
     const results = await Promise.all(Array.from({ length: 8 }, () => readJob()));
     const throttled = results.filter((result) => result.status === 429);
     expect(throttled.length).to.be.at.least(2);

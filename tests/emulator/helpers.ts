@@ -1,86 +1,26 @@
 /**
- * Helpers for the emulator's own tests: a seed with recognisable secrets, raw HTTP (node:http, so
+ * Helpers for the emulator's own tests: the shared seed (testing/seed.ts), raw HTTP (node:http, so
  * that paths reach the server byte for byte, un-normalised), and signed / authenticated calls.
  */
 import http, { type IncomingHttpHeaders } from "node:http";
-import type { Emulator, SeedState } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { signRequest, type AkSkCredentials } from "../../provider/signing/sdkHmacSha256";
+import { accessKey, appCode, clusterId, projectId, secrets, username } from "../../testing/seed";
 
-export const secrets = {
-  appSecret: "EMU-APP-SECRET-7f3c1a",
-  bkToken: "EMU-BK-TOKEN-51b2e9",
-  accessToken: "EMU-ACCESS-TOKEN-0d4c88",
-  secretKey: "EMU-SECRET-KEY-a1b2c3",
-  tempSecretKey: "EMU-TEMP-SECRET-KEY-9e8d7c",
-  securityToken: "EMU-SECURITY-TOKEN-6b5a4f",
-  iamToken: "EMU-IAM-TOKEN-3c2b1a",
-  expiredIamToken: "EMU-EXPIRED-IAM-TOKEN-f0e1d2",
-};
-export const allSecrets = Object.values(secrets);
+export {
+  accessKey,
+  allSecretValues,
+  appCode,
+  baseSeed,
+  clusterId,
+  projectId,
+  secrets,
+  temporaryAkSk,
+  username,
+} from "../../testing/seed";
 
-export const appCode = "emu-test-app";
-export const akSk: AkSkCredentials = { accessKey: "EMUTESTACCESSKEY0001", secretKey: secrets.secretKey };
-export const temporaryAkSk: AkSkCredentials = {
-  accessKey: "EMUTESTTEMPORARYKEY1",
-  secretKey: secrets.tempSecretKey,
-  securityToken: secrets.securityToken,
-};
-export const projectId = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
-export const clusterId = "cluster-a";
+export const akSk: AkSkCredentials = { accessKey, secretKey: secrets.secretKey };
 export const jobsPath = `/v2/${projectId}/clusters/${clusterId}/job-executions`;
-
-export function testSeed(extra: Partial<SeedState> = {}): SeedState {
-  return {
-    blueking: {
-      apps: [{ appCode, appSecret: secrets.appSecret }],
-      users: [{ username: "alice", bkToken: secrets.bkToken, accessToken: secrets.accessToken }],
-      stages: ["prod", "stag"],
-      subscriptions: [
-        {
-          subscriptionId: 42,
-          instances: [
-            { instanceId: "host|instance|host|1", status: "RUNNING" },
-            { instanceId: "host|instance|host|2", status: "RUNNING" },
-            { instanceId: "host|instance|host|127.0.0.1-0-0", status: "PENDING" },
-            { instanceId: "host|instance|host|4", status: "SUCCESS" },
-          ],
-        },
-        { subscriptionId: 43, instances: [{ instanceId: "host|instance|host|9", status: "SUCCESS" }] },
-        { subscriptionId: 44, instances: [] },
-      ],
-    },
-    huawei: {
-      akSk: [akSk, temporaryAkSk],
-      tokens: [secrets.iamToken],
-      expiredTokens: [secrets.expiredIamToken],
-      projects: {
-        [projectId]: {
-          clusters: {
-            [clusterId]: {
-              jobs: [
-                {
-                  job_id: "job-running",
-                  job_name: "nightly-etl",
-                  job_state: "RUNNING",
-                  user: "etl",
-                  submitted_time: 3000,
-                },
-                {
-                  job_id: "job-accepted",
-                  job_name: "nightly-etl-2",
-                  job_state: "ACCEPTED",
-                  submitted_time: 2000,
-                },
-                { job_id: "job-finished", job_name: "weekly", job_state: "FINISHED", submitted_time: 1000 },
-              ],
-            },
-          },
-        },
-      },
-    },
-    ...extra,
-  };
-}
 
 // ---- Raw HTTP ----
 
@@ -187,7 +127,7 @@ export function tokenMrs(
   emulator: Emulator,
   method: "GET" | "POST",
   target: string,
-  token = secrets.iamToken,
+  token = secrets.authToken,
 ) {
   return rawRequest(emulator, { method, target, headers: { "X-Auth-Token": token } });
 }
@@ -228,7 +168,7 @@ export interface Envelope<T = unknown> {
 export const goodCredentials = {
   bk_app_code: appCode,
   bk_app_secret: secrets.appSecret,
-  bk_username: "alice",
+  bk_username: username,
   bk_token: secrets.bkToken,
 };
 

@@ -13,8 +13,9 @@ import {
   tokenMrs,
   UUID,
   type HttpResult,
-  testSeed,
+  baseSeed,
   type MrsErrorBody,
+  accessKey,
 } from "./helpers";
 
 /** A frozen emulator clock, so that "now" means the same thing to the client and the server. */
@@ -33,7 +34,7 @@ function expectRefused(result: HttpResult, code = "APIGW.0301"): void {
 describe("emulator: MRS authentication", () => {
   let emulator: Emulator;
   beforeEach(async () => {
-    emulator = await startEmulator({ seed: testSeed() });
+    emulator = await startEmulator({ seed: baseSeed() });
     emulator.setClock(() => NOW);
   });
   afterEach(() => emulator.close());
@@ -41,7 +42,7 @@ describe("emulator: MRS authentication", () => {
   const listCall = {
     method: "GET" as const,
     path: jobsPath,
-    query: "job_name=nightly-etl-2&limit=10",
+    query: "job_name=queued&limit=10",
     now: NOW,
   };
   const killCall = {
@@ -185,7 +186,7 @@ describe("emulator: MRS authentication", () => {
   it("refuses a signature made with the wrong secret key", async () => {
     const result = await signedMrs(emulator, {
       ...listCall,
-      credentials: { accessKey: "EMUTESTACCESSKEY0001", secretKey: "wrong" },
+      credentials: { accessKey, secretKey: "wrong" },
     });
     expectRefused(result);
   });
@@ -203,7 +204,7 @@ describe("emulator: MRS authentication", () => {
     expect((await tokenMrs(emulator, "GET", `${jobsPath}/job-running`)).status).to.equal(202);
     expectRefused(await tokenMrs(emulator, "GET", `${jobsPath}/job-running`, "not-a-token"));
     expectRefused(
-      await tokenMrs(emulator, "GET", `${jobsPath}/job-running`, secrets.expiredIamToken),
+      await tokenMrs(emulator, "GET", `${jobsPath}/job-running`, secrets.expiredToken),
       "APIGW.0307",
     );
   });

@@ -7,7 +7,7 @@ import {
   jobsPath,
   projectId,
   rawRequest,
-  testSeed,
+  baseSeed,
   tokenMrs,
   UUID,
   type JobDetailBody,
@@ -27,7 +27,7 @@ describe("emulator: MRS job executions", () => {
 
   describe("with the default seed", () => {
     beforeEach(async () => {
-      emulator = await startEmulator({ seed: testSeed() });
+      emulator = await startEmulator({ seed: baseSeed() });
     });
 
     it("reads a job with HTTP 202 and the documented job_detail fields", async () => {
@@ -133,7 +133,7 @@ describe("emulator: MRS job executions", () => {
   });
 
   it("keeps a killed job RUNNING for mrsKillDelayMs, then KILLED; a second kill meanwhile is 202 but not effective", async () => {
-    emulator = await startEmulator({ seed: { ...testSeed(), mrsKillDelayMs: 250 } });
+    emulator = await startEmulator({ seed: { ...baseSeed(), mrsKillDelayMs: 250 } });
     expect((await kill(emulator, "job-running")).status).to.equal(202);
     expect((await jobState(emulator, "job-running")).job_state).to.equal("RUNNING");
     expect((await kill(emulator, "job-running")).status).to.equal(202);
@@ -156,7 +156,7 @@ describe("emulator: MRS job executions", () => {
     }));
 
     beforeEach(async () => {
-      const seed = testSeed();
+      const seed = baseSeed();
       const projects = { [projectId]: { clusters: { [clusterId]: { jobs: manyJobs } } } };
       emulator = await startEmulator({ seed: { ...seed, huawei: { ...seed.huawei, projects } } });
     });
@@ -193,7 +193,7 @@ describe("emulator: MRS job executions", () => {
     });
 
     it("omits total_record when seeded with mrsListOmitsTotalRecord", async () => {
-      const seed = testSeed();
+      const seed = baseSeed();
       const projects = { [projectId]: { clusters: { [clusterId]: { jobs: manyJobs } } } };
       emulator.seed({ ...seed, huawei: { ...seed.huawei, projects }, mrsListOmitsTotalRecord: true });
       const page = await list("limit=5");
@@ -202,7 +202,7 @@ describe("emulator: MRS job executions", () => {
     });
 
     it("seeds a large finished history cheaply, older than the seeded jobs", async () => {
-      const seed = testSeed();
+      const seed = baseSeed();
       const cluster = { jobs: manyJobs, finishedHistory: 10_050 };
       emulator.seed({
         ...seed,
@@ -231,7 +231,7 @@ describe("emulator: MRS job executions", () => {
   });
 
   it("answers a request to an unpublished MRS path with 404 APIGW.0101 and X-Request-Id", async () => {
-    emulator = await startEmulator({ seed: testSeed() });
+    emulator = await startEmulator({ seed: baseSeed() });
     const result = await rawRequest(emulator, { method: "GET", target: `/v2/${projectId}/clusters` });
     expect(result.status).to.equal(404);
     expect(result.json<MrsErrorBody>().error_code).to.equal("APIGW.0101");

@@ -1,22 +1,23 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import {
-  allSecrets,
+  allSecretValues,
   esb,
   gateway,
   goodCredentials,
   rawRequest,
   esbPath,
   secrets,
-  testSeed,
+  baseSeed,
   UUID,
   type Envelope,
   type HttpResult,
+  appCode,
 } from "./helpers";
 
 function expectNoSecret(result: HttpResult): void {
   const everything = result.text + JSON.stringify(result.headers);
-  for (const secret of allSecrets) expect(everything).not.to.include(secret);
+  for (const secret of allSecretValues) expect(everything).not.to.include(secret);
 }
 
 const wrongCredentials: [string, Record<string, unknown>, RegExp][] = [
@@ -45,7 +46,7 @@ const wrongCredentials: [string, Record<string, unknown>, RegExp][] = [
 describe("emulator: NodeMan authentication", () => {
   let emulator: Emulator;
   beforeEach(async () => {
-    emulator = await startEmulator({ seed: testSeed() });
+    emulator = await startEmulator({ seed: baseSeed() });
   });
   afterEach(() => emulator.close());
 
@@ -106,7 +107,7 @@ describe("emulator: NodeMan authentication", () => {
 
     const refusals: [string, Record<string, unknown> | string | null, RegExp][] = [
       ["no header", null, /X-Bkapi-Authorization header is required/],
-      ["a header that is not JSON", "bk_app_code=emu-test-app", /must be a JSON object/],
+      ["a header that is not JSON", `bk_app_code=${appCode}`, /must be a JSON object/],
       ...wrongCredentials,
     ];
     for (const [what, authorization, message] of refusals) {

@@ -6,7 +6,7 @@ import {
   gateway,
   instanceStatuses,
   nodemanData,
-  testSeed,
+  baseSeed,
   type Envelope,
   type TaskResultItem,
 } from "./helpers";
@@ -29,7 +29,7 @@ interface InstanceStatusEntry {
 describe("emulator: NodeMan subscription tasks", () => {
   let emulator: Emulator;
   const start = async (extra: Partial<SeedState> = {}) => {
-    emulator = await startEmulator({ seed: testSeed(extra) });
+    emulator = await startEmulator({ seed: baseSeed(extra) });
   };
   afterEach(() => emulator.close());
 
@@ -222,7 +222,7 @@ describe("emulator: NodeMan subscription tasks", () => {
 
     it("serves seeded step statuses as they are; a revoke stops only the RUNNING step", async () => {
       await emulator.close();
-      const seed = testSeed({ nodemanStepDelayMs: 0 });
+      const seed = baseSeed({ nodemanStepDelayMs: 0 });
       seed.blueking!.subscriptions![0].instances = [
         {
           instanceId: HOST_1,
@@ -261,7 +261,7 @@ describe("emulator: NodeMan subscription tasks", () => {
   });
 
   it("answers 3800015 (task_result) and false (check_task_ready) for the next taskNotReadyFor calls", async () => {
-    const seed = testSeed();
+    const seed = baseSeed();
     seed.blueking?.subscriptions?.forEach((subscription) => (subscription.taskNotReadyFor = 2));
     emulator = await startEmulator({ seed });
     const notReady = await call("task_result", { subscription_id: 42 });

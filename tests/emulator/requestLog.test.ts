@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import {
-  allSecrets,
+  allSecretValues,
   esb,
   gateway,
   jobsPath,
@@ -9,14 +9,17 @@ import {
   secrets,
   signedMrs,
   temporaryAkSk,
-  testSeed,
+  baseSeed,
   tokenMrs,
+  appCode,
+  username,
+  accessKey,
 } from "./helpers";
 
 describe("emulator: request log and effective counts", () => {
   let emulator: Emulator;
   beforeEach(async () => {
-    emulator = await startEmulator({ seed: testSeed() });
+    emulator = await startEmulator({ seed: baseSeed() });
   });
   afterEach(() => emulator.close());
 
@@ -26,7 +29,7 @@ describe("emulator: request log and effective counts", () => {
       emulator,
       "revoke",
       { subscription_id: 42 },
-      { bk_app_code: "emu-test-app", access_token: secrets.accessToken, bk_app_secret: secrets.appSecret },
+      { bk_app_code: appCode, access_token: secrets.accessToken, bk_app_secret: secrets.appSecret },
     );
     await gateway(emulator, "revoke", { subscription_id: 42 });
     await gateway(
@@ -42,7 +45,7 @@ describe("emulator: request log and effective counts", () => {
       credentials: temporaryAkSk,
     });
     await tokenMrs(emulator, "GET", `${jobsPath}/job-running`);
-    await tokenMrs(emulator, "GET", `${jobsPath}/job-running`, secrets.expiredIamToken);
+    await tokenMrs(emulator, "GET", `${jobsPath}/job-running`, secrets.expiredToken);
     await rawRequest(emulator, {
       method: "POST",
       target: `/api/c/compapi/v2/nodeman/backend/api/subscription/revoke/?bk_token=${secrets.bkToken}`,
@@ -53,21 +56,21 @@ describe("emulator: request log and effective counts", () => {
     const log = emulator.requests();
     expect(log).to.have.length(9);
     const text = JSON.stringify(log);
-    for (const secret of allSecrets) expect(text, secret).not.to.include(secret);
+    for (const secret of allSecretValues) expect(text, secret).not.to.include(secret);
 
     const [esbCall, , gatewayCall, , signedCall, temporaryCall, tokenCall] = log;
     expect(esbCall.body).to.include({
       bk_app_secret: "***",
       bk_token: "***",
-      bk_app_code: "emu-test-app",
+      bk_app_code: appCode,
       subscription_id: 42,
     });
     expect(JSON.parse(gatewayCall.headers["x-bkapi-authorization"])).to.include({
       bk_app_secret: "***",
-      bk_username: "alice",
+      bk_username: username,
     });
     expect(signedCall.headers.authorization).to.match(
-      /^SDK-HMAC-SHA256 Access=EMUTESTACCESSKEY0001, SignedHeaders=\S+, Signature=\*\*\*$/,
+      new RegExp(`^SDK-HMAC-SHA256 Access=${accessKey}, SignedHeaders=\\S+, Signature=\\*\\*\\*$`),
     );
     expect(temporaryCall.headers["x-security-token"]).to.equal("***");
     expect(tokenCall.headers["x-auth-token"]).to.equal("***");

@@ -16,6 +16,7 @@ export {
   huaweiConfig,
   projectId,
   secrets,
+  seedWithout,
 } from "../../testing/seed";
 export { inParallel } from "../../testing/parallel";
 

@@ -103,7 +103,7 @@ const settingCases: [
   string,
   string,
 ][] = [
-  // Integer settings are integers from 1 (issue 11.6): "0.5" used to hang create forever.
+  // Integer settings are integers from 1: "0.5" used to hang create forever.
   [
     "mrs",
     { "termination:maxConcurrency": "0.5" },
@@ -185,7 +185,7 @@ const settingCases: [
     "`termination:caBundle` (stack config)",
   ],
   ["nodeman", {}, { TERMINATION_PREFLIGHT: "no" }, "preflight", "`TERMINATION_PREFLIGHT` (environment)"],
-  // A region, cloud or endpoint from any source (issue 11.9): "cn-north-4 " ended in a bare TypeError,
+  // A region, cloud or endpoint is checked whatever its source: "cn-north-4 " ended in a bare TypeError,
   // "cn-north-4/x" sent the token to host mrs.cn-north-4.
   [
     "mrs",

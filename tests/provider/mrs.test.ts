@@ -13,6 +13,7 @@ import {
   secrets,
   testProvider,
 } from "../helpers/fixtures";
+import { mrsRefusal } from "../../testing/faults";
 
 const running = { clusterId, jobExecutionId: "job-running" };
 
@@ -142,11 +143,7 @@ describe("MrsJobTermination provider against the emulator", () => {
   it("reports a refused kill (0175) with the service's text and request id; a later create succeeds", async () => {
     emulator.injectFault({
       route: "mrs.kill",
-      fault: {
-        kind: "reply",
-        status: 400,
-        body: { error_code: "0175", error_msg: "Failed to kill the job" },
-      },
+      fault: mrsRefusal("0175", "Failed to kill the job"),
     });
     const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
     const error = await caught(provider.create(running));

@@ -1,5 +1,5 @@
 /**
- * Issue 11.1: a batch in which some kills did not go through is never reported `terminated` while
+ * A batch in which some kills did not go through is never reported `terminated` while
  * those jobs run; the next `pulumi up` (update with the same inputs) retries exactly those kills.
  */
 import { expect } from "chai";
@@ -8,6 +8,7 @@ import type { SeedJob } from "../../emulator/seed";
 import { TerminationIncompleteError } from "../../provider";
 import { mrsTarget } from "../../provider/targets/mrs/target";
 import { baseSeed, caught, clusterId, huaweiConfig, projectId, testProvider } from "../helpers/fixtures";
+import { mrsRefusal } from "../../testing/faults";
 
 const running = (id: string, extra: Partial<SeedJob> = {}): SeedJob => ({
   job_id: id,
@@ -177,11 +178,7 @@ describe("MrsJobTermination batches whose kills partly failed", () => {
     emulator = await startEmulator({ seed: seedWith([running("etl-1"), running("etl-2")]) });
     emulator.injectFault({
       route: "mrs.get_job",
-      fault: {
-        kind: "reply",
-        status: 400,
-        body: { error_code: "0176", error_msg: "The job does not exist" },
-      },
+      fault: mrsRefusal("0176", "The job does not exist"),
     });
     const { provider, lines } = await testProvider(mrsTarget, config(emulator.url));
     const { outs } = await provider.create({ clusterId, jobSelector: { jobName: "etl" } });

@@ -1,7 +1,7 @@
 /**
  * The MRS listing behind jobSelector and listMrsJobs: read to the end, never short of `total_record`,
- * one listing per wanted state, a cap that fails loudly (issue 11.3), and queries on the wire as
- * Huawei's SDK sends them (issue 10.4).
+ * one listing per wanted state, a cap that fails loudly rather than select from a partial listing,
+ * and queries on the wire as Huawei's SDK sends them.
  */
 import { expect } from "chai";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";
+import { NODEMAN_STATUSES } from "../../emulator/seed";
 import { getNodemanSubscriptionStatus, isApiError, TerminationIncompleteError } from "../../provider";
 import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import { UNKNOWN } from "../../provider/validation/fields";
@@ -261,7 +262,7 @@ describe("NodemanTaskTermination: what counts as running", () => {
     return seed;
   };
 
-  it("does not count a PENDING step of a FAILED instance: preview and create (issue 11.2)", async () => {
+  it("does not count a PENDING step of a FAILED instance: preview and create", async () => {
     emulator = await startEmulator({ seed: failedWithPendingStep() });
     const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
     expect((await provider.check({}, { subscriptionId: 50 })).failures).to.deep.equal([]);
@@ -327,17 +328,7 @@ describe("NodemanTaskTermination: reading task_result to the end, exactly", () =
   };
 
   it("counts every instance status with every step status by the documented rule", async () => {
-    const statuses = [
-      "PENDING",
-      "RUNNING",
-      "SUCCESS",
-      "FAILED",
-      "PART_FAILED",
-      "TERMINATED",
-      "REMOVED",
-      "FILTERED",
-      "IGNORED",
-    ] as const;
+    const statuses = NODEMAN_STATUSES;
     const instances = statuses.flatMap((status, i) =>
       statuses.map((step, j) => ({
         instanceId: host(i * 100 + j + 1),

@@ -14,8 +14,10 @@ import {
   clusterId,
   huaweiConfig,
   secrets,
+  seedWithout,
   testProvider,
 } from "../helpers/fixtures";
+import { nodemanRefusal } from "../../testing/faults";
 
 // What the host does with an error thrown by read (cmd/dynamic-provider/index.js): it prints
 // `${e}: ${e.stack}` to stderr, which the engine shows as a diagnostic line, then passes `e` to the
@@ -28,20 +30,6 @@ const { serverErrorToStatus } = require(
 
 const hostStderr = (error: Error) => `${error}: ${error.stack}`;
 
-/** The seed without subscription 42, job-running, or the whole cluster. */
-function seedWithout(what: "subscription" | "job" | "cluster") {
-  const seed = baseSeed();
-  if (what === "subscription")
-    seed.blueking!.subscriptions = seed.blueking!.subscriptions!.filter((s) => s.subscriptionId !== 42);
-  const project = Object.values(seed.huawei!.projects!)[0];
-  if (what === "job")
-    project.clusters[clusterId].jobs = project.clusters[clusterId].jobs.filter(
-      (j) => j.job_id !== "job-running",
-    );
-  if (what === "cluster") delete project.clusters[clusterId];
-  return seed;
-}
-
 describe("refresh (read)", () => {
   let emulator: Emulator;
   beforeEach(async () => {
@@ -51,7 +39,7 @@ describe("refresh (read)", () => {
     await emulator.close();
   });
 
-  describe("of a target that is gone keeps the record and says so (issue 11.7)", () => {
+  describe("of a target that is gone keeps the record and says so", () => {
     it("NodeMan: the subscription no longer exists (3800003)", async () => {
       const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
       const { id, outs } = await provider.create({ subscriptionId: 42 });
@@ -124,11 +112,7 @@ describe("refresh (read)", () => {
     const { id, outs } = await provider.create({ subscriptionId: 42 });
     emulator.injectFault({
       route: "nodeman.task_result",
-      fault: {
-        kind: "reply",
-        status: 200,
-        body: { result: false, code: 3800015, message: "not ready", data: null },
-      },
+      fault: nodemanRefusal(3800015, "not ready"),
     });
     expect((await provider.read(id, outs)).props).to.deep.equal(outs);
   });
@@ -161,11 +145,7 @@ describe("refresh (read)", () => {
       emulator.injectFault({
         route: "nodeman.task_result",
         times: -1,
-        fault: {
-          kind: "reply",
-          status: 200,
-          body: { result: false, code: 3800001, message: "bad request", data: null },
-        },
+        fault: nodemanRefusal(3800001, "bad request"),
       });
       const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
       const error = await caught(provider.create({ subscriptionId: 42 }));
@@ -202,11 +182,7 @@ describe("refresh (read)", () => {
       const { id, outs } = await provider.create({ subscriptionId: 42 });
       emulator.injectFault({
         route: "nodeman.task_result",
-        fault: {
-          kind: "reply",
-          status: 200,
-          body: { result: false, code: 3800001, message: "bad", data: null },
-        },
+        fault: nodemanRefusal(3800001, "bad"),
       });
       const error = await caught(provider.read(id, outs));
       const status = serverErrorToStatus(error);

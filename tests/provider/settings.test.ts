@@ -1,5 +1,5 @@
 /**
- * Settings precedence (issue 11.5): resource argument > stack config > environment. A lower
+ * Settings precedence: resource argument > stack config > environment. A lower
  * source never overrides a higher one, and for settings that go together (how to authenticate,
  * where the API is) never mixes into what the higher one chose. Each test lets the higher source's
  * choice reach the emulator, while the lower source's would not (a closed port, unknown keys).
@@ -199,7 +199,7 @@ describe("settings precedence: argument > stack config > environment, groups dec
     });
   });
 
-  it("toggling preflight is no change: diff reports none (issue 11.8)", async () => {
+  it("toggling preflight is no change: diff reports none", async () => {
     const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url, "token"));
     const olds = { clusterId, jobExecutionId: "job-running", preflight: true, outcome: "terminated" };
     for (const preflight of [false, undefined]) {
