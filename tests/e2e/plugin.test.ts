@@ -6,11 +6,13 @@
  * stack config. The emulator's request log is the witness. The cases run in order on one stack.
  */
 import { expect } from "chai";
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { RecordedRequest } from "../../emulator/requestLog";
 import { createYamlProject, PulumiStack } from "../../scripts/lib/pulumi";
+import { installPackages, packRepository, pulumiVersion } from "../../testing/pack";
 import { accessKey, baseSeed, clusterId, findSecrets, projectId, secrets } from "../helpers/fixtures";
 import { pulumiCliOrSkip, sharedProgram } from "./program";
 
@@ -100,6 +102,7 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
   let emulator: Emulator;
   let stack: PulumiStack;
   let programDir: string;
+  let installed: string;
 
   const kills = () => emulator.requests({ route: "mrs.kill" }).length;
   const revokes = () => emulator.requests({ route: "nodeman.revoke" }).length;
@@ -118,8 +121,12 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
   before(async function () {
     this.timeout(45 * 60_000);
     const binDir = await pulumiCliOrSkip(this);
-    // The plugin as npm installs it: node_modules/pulumi-termination/bin of the packed tarball.
-    const installed = await sharedProgram();
+    // The plugin as npm installs it: node_modules/pulumi-termination/bin of the packed tarball,
+    // in a project of its own (the shared program's install changes version in another test).
+    await sharedProgram(); // builds dist/
+    installed = mkdtempSync(path.join(tmpdir(), "pulumi-termination-plugin-app-"));
+    writeFileSync(path.join(installed, "package.json"), JSON.stringify({ name: "app", private: true }));
+    await installPackages(installed, [await packRepository(installed), `@pulumi/pulumi@${pulumiVersion()}`]);
     const pluginDir = path.join(installed, "node_modules", "pulumi-termination", "bin");
     emulator = await startEmulator({ seed: baseSeed() });
     programDir = createYamlProject(program(pluginDir), "yaml-plugin");
@@ -149,6 +156,7 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
     await emulator?.close();
     stack?.dispose();
     if (programDir) rmSync(programDir, { recursive: true, force: true });
+    if (installed) rmSync(installed, { recursive: true, force: true });
   });
 
   it("1. preview: each line under its own resource, one read per target, no kill or revoke", async () => {
@@ -170,15 +178,24 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
     expect(reads(requests, "nodeman.task_result", 42)).to.equal(1);
   });
 
-  it("2. bad inputs fail the preview naming the field, and send no request at all", async () => {
-    const before = lastSeq();
+  it("2. bad inputs fail the preview naming the field, and send no request for it", async () => {
+    // Both resources' inputs bad, and the invoke's: nothing at all goes out. Which failure stops
+    // the program first is the engine's choice, so only the field shared by the two is certain.
+    let before = lastSeq();
     await stack.setConfig({ "yaml-plugin:clusterId": "../cluster-1", "yaml-plugin:subscriptionId": "0" });
-    const bad = await stack.pulumi(["preview"], { allowFailure: true });
-    await stack.setConfig({ "yaml-plugin:clusterId": clusterId, "yaml-plugin:subscriptionId": "42" });
-    expect(bad.code).to.not.equal(0);
-    expect(bad.output).to.include("clusterId");
-    expect(bad.output).to.include("subscriptionId");
+    const both = await stack.pulumi(["preview"], { allowFailure: true });
+    expect(both.code).to.not.equal(0);
+    expect(both.output).to.include("clusterId");
     expect(since(before)).to.deep.equal([]);
+    // Only the NodeMan input bad: it is named, and NodeMan gets no request (MRS may get its reads).
+    await stack.setConfig({ "yaml-plugin:clusterId": clusterId });
+    before = lastSeq();
+    const one = await stack.pulumi(["preview"], { allowFailure: true });
+    await stack.setConfig({ "yaml-plugin:subscriptionId": "42" });
+    expect(one.code).to.not.equal(0);
+    expect(one.output).to.match(/revoke-tasks.*property subscriptionId .*must be between 1 and/);
+    expect(since(before).filter((r) => r.api !== "mrs")).to.deep.equal([]);
+    expect(since(before).filter((r) => r.method !== "GET")).to.deep.equal([]);
   });
 
   it("3. up terminates once, reads each target once in its preview and no more, and records the outputs", async () => {
