@@ -1,8 +1,9 @@
 /**
  * 2. Through the engine: `pulumi up` of a program with N NodemanTaskTermination resources
- * (waitForTermination: false: one revoke POST each) versus the same program with a minimal
- * dynamic provider that sends that one POST and nothing else. Wall time of the `up`, and peak RSS
- * of the dynamic-provider processes. Also `pulumi stack export` for the state size per resource.
+ * (waitForTermination: false: one revoke POST each), through the dynamic provider and through the
+ * provider plugin, versus the same program with a minimal dynamic provider that sends that one
+ * POST and nothing else. Wall time of the `up`, and peak RSS of the provider processes. Also
+ * `pulumi stack export` for the state size per resource.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -21,13 +22,23 @@ export interface EngineRow {
   /** Per-run wall times (ms), ABAB order. */
   termination: number[];
   floor: number[];
+  /** The same N through the provider plugin (pulumi-resource-termination). */
+  plugin: number[];
   terminationMs: number;
   floorMs: number;
+  pluginMs: number;
   ratio: number;
+  /** The plugin against the floor: median of the per-triple ratios. */
+  pluginRatio: number;
   terminationPeakRssMb: number;
   floorPeakRssMb: number;
+  pluginPeakRssMb: number;
   /** Requests the emulator saw per resource, by route (from the last run of each program). */
-  requestsPerResource: { termination: Record<string, number>; floor: Record<string, number> };
+  requestsPerResource: {
+    termination: Record<string, number>;
+    floor: Record<string, number>;
+    plugin: Record<string, number>;
+  };
 }
 
 export interface ExportedState {
@@ -72,10 +83,19 @@ for (let i = 0; i < n; i++) {
 }
 `;
 
-function writeProgram(installed: Installed, name: string, source: string): string {
+// The plugin's resources, declared by type token: the engine starts pulumi-resource-termination
+// from the installed package (Pulumi.yaml `plugins`), configured from the same environment.
+const pluginProgram = `const pulumi = require("@pulumi/pulumi");
+const n = Number(process.env.BENCH_N);
+for (let i = 0; i < n; i++) {
+  new pulumi.CustomResource("termination:index:NodemanTaskTermination", "p" + i, { subscriptionId: 1000 + i, waitForTermination: false });
+}
+`;
+
+function writeProgram(installed: Installed, name: string, source: string, projectExtra = ""): string {
   const dir = path.join(installed.dir, "programs", name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "Pulumi.yaml"), `name: bench-${name}\nruntime: nodejs\n`);
+  writeFileSync(path.join(dir, "Pulumi.yaml"), `name: bench-${name}\nruntime: nodejs\n${projectExtra}`);
   writeFileSync(
     path.join(dir, "package.json"),
     JSON.stringify({ name: `bench-${name}`, private: true, main: "index.js" }),
@@ -114,7 +134,7 @@ async function pulumiEnv(cliDir: string, extra: Record<string, string>): Promise
   return { ...env, ...extra, PATH: [node22, cliDir, env.PATH].join(path.delimiter), NO_COLOR: "1" };
 }
 
-/** Sum of the RSS of every dynamic-provider process, polled every 100 ms; returns the peak (MB). */
+/** Sum of the RSS of every provider process (dynamic or plugin), polled every 100 ms; returns the peak (MB). */
 function watchProviderRss(): { stop: () => Promise<number> } {
   let peakKb = 0;
   let stopped = false;
@@ -123,8 +143,8 @@ function watchProviderRss(): { stop: () => Promise<number> } {
     let kb = 0;
     for (const line of stdout.split("\n")) {
       // The launcher's `node -e require.resolve('…/dynamic-provider')` lives for a moment: not the provider.
-      if (line.includes("dynamic-provider") && !line.includes("require.resolve"))
-        kb += Number(line.trim().split(/\s+/)[0]) || 0;
+      const provider = line.includes("dynamic-provider") || line.includes("pulumi-resource-termination");
+      if (provider && !line.includes("require.resolve")) kb += Number(line.trim().split(/\s+/)[0]) || 0;
     }
     peakKb = Math.max(peakKb, kb);
   };
@@ -202,6 +222,12 @@ export async function runEngine(options: {
   const programs = {
     termination: writeProgram(options.installed, "termination", terminationProgram),
     floor: writeProgram(options.installed, "floor", floorProgram),
+    plugin: writeProgram(
+      options.installed,
+      "plugin",
+      pluginProgram,
+      `plugins:\n  providers:\n    - name: termination\n      path: ${path.join(options.installed.dir, "node_modules", "pulumi-termination", "bin")}\n`,
+    ),
   };
   let stackCount = 0;
   const exported: ExportedState[] = [];
@@ -237,16 +263,19 @@ export async function runEngine(options: {
     log(`pulumi CLI from ${cli.dir}; warming up`);
     await up("termination", 1);
     await up("floor", 1);
-    /** ABAB runs of both programs at one N; `extraEnv` goes to the CLI (and so to the engine). */
+    await up("plugin", 1);
+    /** ABCABC runs of the three programs at one N; `extraEnv` goes to the CLI (and so to the engine). */
     const measure = async (n: number, extraEnv: Record<string, string> = {}, label?: string) => {
       const a: Awaited<ReturnType<typeof up>>[] = [];
       const b: Awaited<ReturnType<typeof up>>[] = [];
+      const c: Awaited<ReturnType<typeof up>>[] = [];
       for (let i = 0; i < options.runs; i++) {
         const exportState = i === 0 && n === options.sizes[0] && !label;
         a.push(await up("termination", n, extraEnv, exportState));
         b.push(await up("floor", n, extraEnv, exportState));
+        c.push(await up("plugin", n, extraEnv));
         log(
-          `engine N=${n}${label ? ` ${label}` : ""} run ${i + 1}: termination ${a[i].ms.toFixed(0)} ms, floor ${b[i].ms.toFixed(0)} ms`,
+          `engine N=${n}${label ? ` ${label}` : ""} run ${i + 1}: termination ${a[i].ms.toFixed(0)} ms, floor ${b[i].ms.toFixed(0)} ms, plugin ${c[i].ms.toFixed(0)} ms`,
         );
       }
       rows.push({
@@ -254,12 +283,20 @@ export async function runEngine(options: {
         label,
         termination: a.map((r) => r.ms),
         floor: b.map((r) => r.ms),
+        plugin: c.map((r) => r.ms),
         terminationMs: median(a.map((r) => r.ms)),
         floorMs: median(b.map((r) => r.ms)),
+        pluginMs: median(c.map((r) => r.ms)),
         ratio: median(a.map((r, i) => r.ms / b[i].ms)),
+        pluginRatio: median(c.map((r, i) => r.ms / b[i].ms)),
         terminationPeakRssMb: Math.max(...a.map((r) => r.peakMb)),
         floorPeakRssMb: Math.max(...b.map((r) => r.peakMb)),
-        requestsPerResource: { termination: a[a.length - 1].requests, floor: b[b.length - 1].requests },
+        pluginPeakRssMb: Math.max(...c.map((r) => r.peakMb)),
+        requestsPerResource: {
+          termination: a[a.length - 1].requests,
+          floor: b[b.length - 1].requests,
+          plugin: c[c.length - 1].requests,
+        },
       });
     };
     for (const n of options.sizes) await measure(n);

@@ -141,10 +141,13 @@ function profileTables(profiles: Results["profiles"]): string[] {
 }
 
 function engineTables(e: EngineResult): string[] {
-  const out = ["## 2. `pulumi up`: NodemanTaskTermination vs a minimal dynamic provider", ""];
+  const out = [
+    "## 2. `pulumi up`: NodemanTaskTermination through the dynamic provider and through the plugin vs a minimal dynamic provider",
+    "",
+  ];
   if (e.skipped) return [...out, e.skipped, ""];
   const plain = e.rows.filter((r) => !r.label);
-  const marginal = (r: EngineRow, key: "terminationMs" | "floorMs") => {
+  const marginal = (r: EngineRow, key: "terminationMs" | "floorMs" | "pluginMs") => {
     const i = plain.indexOf(r);
     return i > 0 ? fmt.ms((r[key] - plain[i - 1][key]) / (r.n - plain[i - 1].n)) : "";
   };
@@ -154,24 +157,30 @@ function engineTables(e: EngineResult): string[] {
       [
         "N",
         "engine setting",
-        "termination",
+        "plugin",
+        "dynamic",
         "floor",
-        "ratio",
-        "per resource",
-        "marginal per resource",
-        "peak provider RSS",
-        "requests per resource: termination / floor",
+        "ratio: plugin",
+        "ratio: dynamic",
+        "per resource: plugin / dynamic / floor",
+        "marginal per resource: plugin / dynamic / floor",
+        "peak provider RSS: plugin / dynamic / floor",
+        "requests per resource: plugin / dynamic / floor",
       ],
       e.rows.map((r) => [
         r.n,
         r.label ? `\`${r.label}\`` : "default",
+        fmt.ms(r.pluginMs),
         fmt.ms(r.terminationMs),
         fmt.ms(r.floorMs),
+        `**${fmt.ratio(r.pluginRatio)}**`,
         `**${fmt.ratio(r.ratio)}**`,
-        `${fmt.ms(r.terminationMs / r.n)} / ${fmt.ms(r.floorMs / r.n)}`,
-        r.label ? "" : `${marginal(r, "terminationMs")} / ${marginal(r, "floorMs")}`,
-        `${r.terminationPeakRssMb.toFixed(0)} MB / ${r.floorPeakRssMb.toFixed(0)} MB`,
-        `${perRoute(r.requestsPerResource.termination)} / ${perRoute(r.requestsPerResource.floor)}`,
+        `${fmt.ms(r.pluginMs / r.n)} / ${fmt.ms(r.terminationMs / r.n)} / ${fmt.ms(r.floorMs / r.n)}`,
+        r.label
+          ? ""
+          : `${marginal(r, "pluginMs")} / ${marginal(r, "terminationMs")} / ${marginal(r, "floorMs")}`,
+        `${r.pluginPeakRssMb.toFixed(0)} MB / ${r.terminationPeakRssMb.toFixed(0)} MB / ${r.floorPeakRssMb.toFixed(0)} MB`,
+        `${perRoute(r.requestsPerResource.plugin)} / ${perRoute(r.requestsPerResource.termination)} / ${perRoute(r.requestsPerResource.floor)}`,
       ]),
     ),
     "",
