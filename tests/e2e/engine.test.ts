@@ -112,16 +112,18 @@ describe("end-to-end with the Pulumi CLI", function () {
 
   it("6. a new version of the package (code changed, inputs the same) replaces nothing and sends nothing", async () => {
     const next = path.join(work, "next");
-    cpSync(path.join(repoRoot, "dist"), path.join(next, "dist"), { recursive: true });
-    cpSync(path.join(repoRoot, "README.md"), path.join(next, "README.md"));
     const manifest = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
       version: string;
+      files: string[];
     };
+    // Everything the package ships (its "files"), so that the next version is whole.
+    for (const shipped of manifest.files.filter((entry) => !entry.startsWith("!")))
+      cpSync(path.join(repoRoot, shipped), path.join(next, shipped), { recursive: true });
     manifest.version = `${manifest.version}-next`;
     writeFileSync(path.join(next, "package.json"), JSON.stringify(manifest, null, 2));
     writeFileSync(
-      path.join(next, "dist", "lifecycle.js"),
-      readFileSync(path.join(next, "dist", "lifecycle.js"), "utf8") + "\n// a new version\n",
+      path.join(next, "dist", "core", "provider.js"),
+      readFileSync(path.join(next, "dist", "core", "provider.js"), "utf8") + "\n// a new version\n",
     );
     await installPackages(programDir, [await packRepository(work, next)]);
     const before = emulator.requests().length;
