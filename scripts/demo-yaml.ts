@@ -3,21 +3,16 @@
  * provider plugin) against the emulator with the demo seed, as README's "From Pulumi YAML" does by
  * hand: `pulumi preview` (the line under the resource, no kill), `pulumi up`, then cleans up.
  */
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
-import type { SeedState } from "../emulator/seed";
-import { obtainPulumiCli, PulumiStack, repoRoot, run } from "./lib/pulumi";
+import { buildPackage, loadDemoSeed, runDemo } from "./lib/demo";
+import { obtainPulumiCli, PulumiStack, repoRoot } from "./lib/pulumi";
 
 async function main(): Promise<void> {
   console.log("\n=== building the package (the example runs the plugin from dist/)");
-  if ((await run("npm", ["run", "build", "--silent"], { cwd: repoRoot, echo: true })).code !== 0)
-    throw new Error("npm run build failed");
+  await buildPackage();
   const binDir = await obtainPulumiCli();
-  const seed = JSON.parse(
-    readFileSync(path.join(repoRoot, "emulator", "seeds", "demo.json"), "utf8"),
-  ) as SeedState;
-  const emulator = await startEmulator({ seed });
+  const emulator = await startEmulator({ seed: loadDemoSeed() });
   const stack = await PulumiStack.create(path.join(repoRoot, "examples", "yaml-mrs"), binDir, "demo");
   try {
     // The demo seed's credentials and running job (README, "The emulator").
@@ -45,7 +40,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runDemo(main);

@@ -3,12 +3,10 @@
  * running instances, runs `pulumi preview` then `pulumi up` on the root Pulumi.yaml program,
  * shows the targets before and after, and cleans up (destroy, scratch state, emulator).
  */
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { startEmulator, type Emulator } from "../emulator";
-import type { SeedState } from "../emulator/seed";
-import { repoRoot, run, whichOnPath } from "../testing/process";
+import { repoRoot, whichOnPath } from "../testing/process";
 import { providerStackConfig } from "../testing/seed";
+import { buildPackage, loadDemoSeed, runDemo } from "./lib/demo";
 import { obtainPulumiCli, PulumiStack } from "./lib/pulumi";
 
 function heading(text: string): void {
@@ -34,15 +32,12 @@ function showTargets(emulator: Emulator): void {
 
 async function main(): Promise<void> {
   heading("building the package");
-  const build = await run("npm", ["run", "build", "--silent"], { cwd: repoRoot, echo: true });
-  if (build.code !== 0) throw new Error("npm run build failed");
+  await buildPackage();
 
   heading("obtaining the Pulumi CLI (a pulumi on PATH, the cache, or a one-time build from Go modules)");
   const binDir = await obtainPulumiCli();
 
-  const seed = JSON.parse(
-    readFileSync(path.join(repoRoot, "emulator", "seeds", "demo.json"), "utf8"),
-  ) as SeedState;
+  const seed = loadDemoSeed();
   // A job that has been running for a while, so that the preview says for how long.
   for (const project of Object.values(seed.huawei?.projects ?? {})) {
     for (const cluster of Object.values(project.clusters)) {
@@ -92,7 +87,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runDemo(main);

@@ -4,12 +4,12 @@
  */
 import { expect } from "chai";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { startEmulator, type Emulator } from "../../emulator";
-import { baseSeed, clusterId, findSecrets, huaweiConfig, secrets } from "../helpers/fixtures";
+import type { Emulator } from "../../emulator";
+import { clusterId, findSecrets, huaweiConfig, secrets } from "../helpers/fixtures";
 import {
   configure,
   PluginCallError,
-  startPlugin,
+  pluginPerTest,
   struct,
   urnOf,
   type RunningPlugin,
@@ -18,14 +18,7 @@ import {
 describe("attack: the plugin door", () => {
   let emulator: Emulator;
   let plugin: RunningPlugin;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-    plugin = await startPlugin();
-  });
-  afterEach(async () => {
-    await plugin.close();
-    await emulator.close();
-  });
+  pluginPerTest({ set: (started) => ({ emulator, plugin } = started), get: () => ({ emulator, plugin }) });
 
   it("an MRS error_msg that repeats the X-Auth-Token does not reach the engine in plain text", async () => {
     await configure(plugin, huaweiConfig(emulator.url, "token"));

@@ -3,12 +3,12 @@
  * provider sent must not come back to the user in an error message. Each test failed on main.
  */
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import {
-  baseSeed,
   bluekingConfig,
   caught,
   clusterId,
+  emulatorPerTest,
   findSecrets,
   huaweiConfig,
   secrets,
@@ -18,12 +18,7 @@ import { mrsTarget, nodemanTarget } from "./helpers";
 
 describe("attack: secrets echoed by the server", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
 
   it("NodeMan through the ESB: a WAF's 403 page echoing the request body does not put bk_app_secret in the error", async () => {
     // The ESB carries the app secret and the user's token in the body; a WAF answers with the body it refused.

@@ -11,7 +11,7 @@ import { PulumiStack } from "../../scripts/lib/pulumi";
 import { installPackages, packRepository, scratchDir } from "../../testing/pack";
 import { repoRoot } from "../../testing/process";
 import { baseSeed, findSecrets } from "../helpers/fixtures";
-import { configureStack, pulumiCliOrSkip, sharedProgram } from "./program";
+import { configureStack, instanceStatuses, pulumiCliOrSkip, sharedProgram } from "./program";
 import { mrsRefusal } from "../../testing/faults";
 
 describe("end-to-end with the Pulumi CLI", function () {
@@ -85,13 +85,7 @@ describe("end-to-end with the Pulumi CLI", function () {
       mrsJobState: "KILLED",
       nodemanOutcome: "terminated",
     });
-    const statuses = Object.fromEntries(
-      (outputs.nodemanInstances as { instanceId: string; status: string }[]).map((i) => [
-        i.instanceId,
-        i.status,
-      ]),
-    );
-    expect(statuses).to.include({
+    expect(instanceStatuses(outputs)).to.include({
       "host|instance|host|1": "FAILED",
       "host|instance|host|2": "FAILED",
       "host|instance|host|127.0.0.1-0-0": "FAILED",

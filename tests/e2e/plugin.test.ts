@@ -14,7 +14,7 @@ import type { RecordedRequest } from "../../emulator/requestLog";
 import { createYamlProject, PulumiStack } from "../../scripts/lib/pulumi";
 import { installPackages, packRepository, pulumiVersion } from "../../testing/pack";
 import { accessKey, baseSeed, clusterId, findSecrets, projectId, secrets } from "../helpers/fixtures";
-import { pulumiCliOrSkip, sharedProgram } from "./program";
+import { instanceStatuses, pulumiCliOrSkip, sharedProgram } from "./program";
 
 /** The program; `pluginDir` holds `pulumi-resource-termination`. */
 function program(pluginDir: string): string {
@@ -229,13 +229,7 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
       nodemanOutcome: "terminated",
     });
     expect(outputs.mrsKilled).to.deep.equal(["job-running"]);
-    const statuses = Object.fromEntries(
-      (outputs.nodemanInstances as { instanceId: string; status: string }[]).map((i) => [
-        i.instanceId,
-        i.status,
-      ]),
-    );
-    expect(statuses).to.include({
+    expect(instanceStatuses(outputs)).to.include({
       "host|instance|host|1": "FAILED",
       "host|instance|host|2": "FAILED",
       "host|instance|host|127.0.0.1-0-0": "FAILED",

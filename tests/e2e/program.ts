@@ -101,6 +101,12 @@ export function terminatingRequests(emulator: Emulator): { kills: number; revoke
   };
 }
 
+/** A stack's `nodemanInstances` output as instance id → status, for asserting on some of them. */
+export function instanceStatuses(outputs: Record<string, unknown>): Record<string, string> {
+  const instances = outputs.nodemanInstances as { instanceId: string; status: string }[];
+  return Object.fromEntries(instances.map((i) => [i.instanceId, i.status]));
+}
+
 export interface StateResource {
   urn: string;
   type: string;

@@ -2,10 +2,11 @@
  * The provider tests' fixtures: the shared seed (testing/seed.ts), and a provider wired to it with a
  * capturing reporter and fast clocks.
  */
+import { startEmulator, type Emulator } from "../../emulator";
 import type { Target } from "../../provider/core/contract";
 import type { TerminationProvider } from "../../provider/core/provider";
 import { configuredProvider } from "../../testing/provider";
-import { allSecretValues } from "../../testing/seed";
+import { allSecretValues, baseSeed } from "../../testing/seed";
 
 export {
   accessKey,
@@ -19,6 +20,19 @@ export {
   seedWithout,
 } from "../../testing/seed";
 export { inParallel } from "../../testing/parallel";
+
+/**
+ * An emulator on the base seed for each test of the enclosing describe, handed to `set`; after the
+ * test, the one `get` returns is closed (a test may close it and start its own).
+ */
+export function emulatorPerTest(held: { set(emulator: Emulator): void; get(): Emulator | undefined }): void {
+  beforeEach(async () => {
+    held.set(await startEmulator({ seed: baseSeed() }));
+  });
+  afterEach(async () => {
+    await held.get()?.close();
+  });
+}
 
 export interface TestProvider<I extends object, S> {
   provider: TerminationProvider<I, S>;

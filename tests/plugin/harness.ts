@@ -11,7 +11,9 @@ import * as engineproto from "@pulumi/pulumi/proto/engine_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import { startEmulator, type Emulator } from "../../emulator";
 import { PluginServer } from "../../provider/plugin/server";
+import { baseSeed } from "../helpers/fixtures";
 
 export type Props = Record<string, unknown>;
 
@@ -105,6 +107,27 @@ export interface RunningPlugin {
   messages: LoggedMessage[];
   call<Req, Res>(method: Method<Req, Res>, request: Req): Promise<Res>;
   close(): Promise<void>;
+}
+
+interface PluginTest {
+  emulator: Emulator;
+  plugin: RunningPlugin;
+}
+
+/**
+ * For each test of the enclosing describe, an emulator on the base seed and a plugin, handed to
+ * `set`; after the test, the ones `get` returns are closed, the plugin first (a test may replace them).
+ */
+export function pluginPerTest(held: { set(started: PluginTest): void; get(): Partial<PluginTest> }): void {
+  beforeEach(async () => {
+    const emulator = await startEmulator({ seed: baseSeed() });
+    held.set({ emulator, plugin: await startPlugin() });
+  });
+  afterEach(async () => {
+    const { emulator, plugin } = held.get();
+    await plugin?.close();
+    await emulator?.close();
+  });
 }
 
 export async function startPlugin(

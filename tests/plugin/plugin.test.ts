@@ -22,6 +22,7 @@ import {
   PluginCallError,
   providerArgs,
   secret,
+  pluginPerTest,
   startPlugin,
   struct,
   urnOf,
@@ -34,14 +35,7 @@ const mrsUrn = urnOf("MrsJobTermination", "nightly");
 describe("provider plugin over gRPC", () => {
   let emulator: Emulator;
   let plugin: RunningPlugin;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-    plugin = await startPlugin();
-  });
-  afterEach(async () => {
-    await plugin.close();
-    await emulator.close();
-  });
+  pluginPerTest({ set: (started) => ({ emulator, plugin } = started), get: () => ({ emulator, plugin }) });
 
   const check = (urn: string, news: Record<string, unknown>) =>
     plugin.call(

@@ -4,15 +4,15 @@
  * covered in mrs.test.ts and nodeman.test.ts; the rest are injected here as the service's answers.
  */
 import { expect } from "chai";
-import { startEmulator, type Emulator, type RouteName } from "../../emulator";
+import type { Emulator, RouteName } from "../../emulator";
 import { isApiError, TerminationIncompleteError } from "../../provider";
 import { mrsTarget } from "../../provider/targets/mrs/target";
 import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import {
-  baseSeed,
   bluekingConfig,
   caught,
   clusterId,
+  emulatorPerTest,
   findSecrets,
   huaweiConfig,
   testProvider,
@@ -70,12 +70,7 @@ const cases: [RouteName, number, unknown, string, string][] = [
 
 describe("every API error code reaches the user intact", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
 
   for (const [route, status, body, code, text] of cases) {
     it(`${route} answering HTTP ${status} with ${code}`, async () => {

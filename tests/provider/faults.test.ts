@@ -14,6 +14,7 @@ import {
   bluekingConfig,
   caught,
   clusterId,
+  emulatorPerTest,
   findSecrets,
   huaweiConfig,
   projectId,
@@ -55,12 +56,7 @@ const summary: { route: string; fault: string; survived: boolean; requests: numb
 
 describe("fault table: transient faults are survived, and terminate exactly once", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
   after(() => {
     const transientRows = summary.filter((s) => !s.fault.startsWith("down"));
     const survived = transientRows.filter((s) => s.survived).length;
@@ -195,12 +191,7 @@ describe("fault table: transient faults are survived, and terminate exactly once
 
 describe("deadlines that hold: a wait ends at waitTimeoutSeconds even when every status read hangs", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
 
   const cases = [
     {
@@ -262,12 +253,7 @@ describe("deadlines that hold: a wait ends at waitTimeoutSeconds even when every
 
 describe("throttling: Retry-After: 0 on every read is not a tight loop", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
 
   it("MRS: a few requests, then a clear error naming the throttling; no kill sent", async function () {
     this.timeout(20_000);

@@ -7,6 +7,7 @@ import {
   baseSeed,
   caught,
   clusterId,
+  emulatorPerTest,
   findSecrets,
   huaweiConfig,
   projectId,
@@ -19,12 +20,7 @@ const running = { clusterId, jobExecutionId: "job-running" };
 
 describe("MrsJobTermination provider against the emulator", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
 
   const kills = () => emulator.requests({ route: "mrs.kill" }).length;
 

@@ -4,16 +4,19 @@ import { NODEMAN_STATUSES } from "../../emulator/seed";
 import { getNodemanSubscriptionStatus, isApiError, TerminationIncompleteError } from "../../provider";
 import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import { UNKNOWN } from "../../provider/validation/fields";
-import { baseSeed, bluekingConfig, caught, findSecrets, secrets, testProvider } from "../helpers/fixtures";
+import {
+  baseSeed,
+  bluekingConfig,
+  caught,
+  emulatorPerTest,
+  findSecrets,
+  secrets,
+  testProvider,
+} from "../helpers/fixtures";
 
 describe("NodemanTaskTermination provider against the emulator", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
 
   const revokes = () => emulator.requests({ route: "nodeman.revoke" });
   const statusOf = (outs: { instances?: { instanceId: string; status: string }[] }) =>

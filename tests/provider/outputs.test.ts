@@ -3,12 +3,19 @@
  * be missing from the generated types, the resource class and schema.json (and so every SDK).
  */
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { recordedOutputs, type OutputTable } from "../../provider/core/outputs";
 import { mrsTarget } from "../../provider/targets/mrs/target";
 import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import type { FieldTable } from "../../provider/validation/fields";
-import { baseSeed, bluekingConfig, clusterId, huaweiConfig, testProvider } from "../helpers/fixtures";
+import {
+  baseSeed,
+  bluekingConfig,
+  clusterId,
+  emulatorPerTest,
+  huaweiConfig,
+  testProvider,
+} from "../helpers/fixtures";
 
 /** Every key of `values` (and of each item of a declared object list) that neither table declares. */
 function undeclared(values: object, outputs: OutputTable, fields: FieldTable = {}, at = ""): string[] {
@@ -24,12 +31,7 @@ function undeclared(values: object, outputs: OutputTable, fields: FieldTable = {
 
 describe("every output a provider records is declared in its output table", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
 
   const mrs = recordedOutputs(mrsTarget);
   const nodeman = recordedOutputs(nodemanTarget);

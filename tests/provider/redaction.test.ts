@@ -4,14 +4,14 @@
  * an error header of the API gateway, and a progress line built from an answer.
  */
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { mrsTarget } from "../../provider/targets/mrs/target";
 import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import {
-  baseSeed,
   bluekingConfig,
   caught,
   clusterId,
+  emulatorPerTest,
   findSecrets,
   huaweiConfig,
   secrets,
@@ -20,12 +20,7 @@ import {
 
 describe("secrets a server repeats are masked", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
 
   it("MRS with AK/SK: the secret key (never sent) and the security token, in error_msg and request_id", async () => {
     emulator.injectFault({

@@ -12,6 +12,7 @@ import {
   bluekingConfig,
   caught,
   clusterId,
+  emulatorPerTest,
   huaweiConfig,
   secrets,
   seedWithout,
@@ -32,12 +33,7 @@ const hostStderr = (error: Error) => `${error}: ${error.stack}`;
 
 describe("refresh (read)", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
 
   describe("of a target that is gone keeps the record and says so", () => {
     it("NodeMan: the subscription no longer exists (3800003)", async () => {

@@ -5,16 +5,16 @@
  * choice reach the emulator, while the lower source's would not (a closed port, unknown keys).
  */
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { resolveMrsSettings } from "../../provider/targets/mrs/settings";
 import { mrsTarget } from "../../provider/targets/mrs/target";
 import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import {
   accessKey,
-  baseSeed,
   bluekingConfig,
   caught,
   clusterId,
+  emulatorPerTest,
   huaweiConfig,
   projectId,
   secrets,
@@ -31,12 +31,7 @@ const context = (config: Record<string, string>, env: Record<string, string> = {
 
 describe("settings precedence: argument > stack config > environment, groups decided whole", () => {
   let emulator: Emulator;
-  beforeEach(async () => {
-    emulator = await startEmulator({ seed: baseSeed() });
-  });
-  afterEach(async () => {
-    await emulator.close();
-  });
+  emulatorPerTest({ set: (started) => (emulator = started), get: () => emulator });
 
   describe("how to authenticate (MRS)", () => {
     it("an IAM token in stack config is used, not AK/SK from the environment", async () => {
