@@ -6,6 +6,7 @@
  * bounded. A pure function, so the policy is tested as a table.
  */
 import type { HttpSettings } from "./settings";
+import { lookupCode } from "../core/codeTable";
 
 const baseDelayMs = 500;
 const maxDelayMs = 10_000;
@@ -57,7 +58,7 @@ export function decideRetry(
   let uncertain: boolean;
   let retryAfterMs: number | undefined;
   if (outcome.kind === "network") {
-    const known = retriedNetworkCodes[outcome.code];
+    const known = lookupCode(retriedNetworkCodes, outcome.code);
     if (!known) return { retry: false, delayMs: 0, reason: outcome.message, uncertain: true };
     reason = known;
     uncertain = outcome.connected;

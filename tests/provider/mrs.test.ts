@@ -248,6 +248,16 @@ describe("MrsJobTermination provider against the emulator", () => {
       expect(cluster.failures?.map((f) => f.property)).to.deep.equal(["clusterId"]);
     });
 
+    it("takes only its own codes as a missing target: an error code named like an object key is not one", async () => {
+      emulator.injectFault({ route: "mrs.get_job", times: -1, fault: mrsRefusal("constructor", "odd") });
+      const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url), {
+        timeScale: 0.01,
+      });
+      expect((await provider.check({}, running)).failures).to.deep.equal([]);
+      expect(lines.at(-1)).to.match(/^warning: .*preflight could not read the target.*constructor/);
+      expect(lines.join("\n")).to.not.match(/function Object|native code/);
+    });
+
     it("warns and lets the preview go on when the API is unreachable", async () => {
       emulator.injectFault({ route: "mrs.get_job", times: -1, fault: { kind: "status", status: 503 } });
       const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url), {

@@ -10,6 +10,7 @@ import { signRequest } from "../../signing/sdkHmacSha256";
 import { pathSegment, queryString } from "../../validation/url";
 import { hints, isGatewayCode } from "./codes";
 import type { MrsSettings } from "./settings";
+import { lookupCode } from "../../core/codeTable";
 
 export const finalJobStates = ["FINISHED", "FAILED", "KILLED"];
 export const nonFinalJobStates = ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING"];
@@ -50,7 +51,7 @@ export function apiError(
       body.errorMsg ??
       (typeof response.data === "string" ? response.data.slice(0, 200) : undefined),
     requestId: response.requestId ?? body.request_id,
-    hint: hint ?? (code ? hints[code] : undefined),
+    hint: hint ?? lookupCode(hints, code),
     attempts: response.attempts,
   });
 }

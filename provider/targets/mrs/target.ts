@@ -25,6 +25,7 @@ import { describe, failedText, isFinal, jobDetails, jobState, killEach } from ".
 import type { MrsDetails, MrsJobState, MrsJobTerminationOutputs } from "./outputs.generated";
 import { mrsOutputs } from "./outputs";
 import { checkMrsSettings, resolveMrsSettings, type MrsSettings } from "./settings";
+import { lookupCode } from "../../core/codeTable";
 
 const targetKeys = ["jobExecutionId", "jobExecutionIds", "jobSelector"] as const;
 
@@ -165,7 +166,7 @@ function watchedIds(record: MrsJobTerminationInputs & MrsDetails): string[] {
 }
 
 /** The job (0176) or its cluster (12000003) no longer exists. */
-const isGone = (error: unknown) => isApiError(error) && Object.hasOwn(missingInputs, error.code ?? "");
+const isGone = (error: unknown) => isApiError(error) && lookupCode(missingInputs, error.code) !== undefined;
 
 /**
  * Reads every recorded job. Stopped means every job whose kill went out is final; a job whose kill
@@ -224,8 +225,9 @@ async function preflight(
     try {
       for (const id of ids) jobs.push([id, await getJob(session, settings, inputs.clusterId, id)]);
     } catch (error) {
-      let property: string | undefined =
-        isApiError(error) && error.code ? missingInputs[error.code] : undefined;
+      let property: string | undefined = isApiError(error)
+        ? lookupCode(missingInputs, error.code)
+        : undefined;
       if (property === "jobExecutionId" && inputs.jobExecutionIds)
         property = `jobExecutionIds[${jobs.length}]`;
       if (property) return { found: false, property, reason: `does not exist: ${(error as Error).message}` };

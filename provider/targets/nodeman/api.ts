@@ -9,6 +9,7 @@ import { displayUrl, type HttpResponse } from "../../http/client";
 import { codes, hints, isNodemanCode } from "./codes";
 import type { NodemanTaskTerminationInputs } from "./inputs.generated";
 import type { NodemanSettings } from "./settings";
+import { lookupCode } from "../../core/codeTable";
 
 /** What NodeMan counts as running a task. */
 export const runningStatuses = ["PENDING", "RUNNING"];
@@ -47,7 +48,7 @@ export function unwrap(
       code: codeText,
       serviceMessage: message,
       requestId: response.requestId,
-      hint: codeText ? hints[codeText] : undefined,
+      hint: lookupCode(hints, codeText),
       attempts: response.attempts,
     }),
   };
