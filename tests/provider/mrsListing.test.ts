@@ -247,5 +247,19 @@ describe("MRS listing", () => {
       expect(failures?.map((f) => f.property)).to.deep.equal(["jobSelector.jobName"]);
       expect(emulator.requests()).to.deep.equal([]);
     });
+
+    it("check refuses selector values with surrounding spaces, which exact matching would never match", async () => {
+      emulator = await startEmulator({ seed: baseSeed() });
+      const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+      const selector = { jobName: "etl ", user: " alice", queue: "default\t" };
+      const failures = (await provider.check({}, { clusterId, jobSelector: selector })).failures ?? [];
+      expect(failures.map((f) => f.property)).to.deep.equal([
+        "jobSelector.jobName",
+        "jobSelector.user",
+        "jobSelector.queue",
+      ]);
+      expect(failures[0].reason).to.match(/space/);
+      expect(emulator.requests()).to.deep.equal([]);
+    });
   });
 });

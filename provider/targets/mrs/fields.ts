@@ -32,6 +32,12 @@ export function checkSelector(value: Record<string, unknown>): CheckFailure[] {
     const v = value[key];
     if (v !== undefined && !isUnknown(v) && (typeof v !== "string" || v.trim() === "" || v.length > 256)) {
       failures.push({ property: key, reason: `must be a non-empty string, got ${JSON.stringify(v)}` });
+    } else if (typeof v === "string" && v !== v.trim()) {
+      // Matching is exact, so a stray space would match nothing and the termination kill nothing.
+      failures.push({
+        property: key,
+        reason: `must not start or end with a space, got ${JSON.stringify(v)}`,
+      });
     } else if (typeof v === "string" && !wellFormed(v)) {
       failures.push({ property: key, reason: "must be valid Unicode (it holds a lone surrogate)" });
     }
