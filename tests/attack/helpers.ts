@@ -1,21 +1,12 @@
 /**
- * The attack tests' helpers, built only on stable entry points: the provider objects exported by
- * provider/index.ts (their target is read back from the object, so that no file path inside
- * provider/ is imported), the emulator, and tests/helpers/fixtures.ts.
+ * The attack tests' helpers: the targets (as every provider test drives them), hand-made seeds and
+ * pages of the emulator, on top of tests/helpers/fixtures.ts.
  */
 import type { Emulator, SeedJob, SeedState } from "../../emulator";
-import { mrsJobTerminationProvider, nodemanTaskTerminationProvider } from "../../provider";
-import { baseSeed, clusterId, projectId, testProvider } from "../helpers/fixtures";
+import { baseSeed, clusterId, projectId } from "../helpers/fixtures";
 
-type AnyTarget = Parameters<typeof testProvider>[0];
-
-/** The target a provider object drives (a private field, read here so that tests need no path into provider/). */
-function targetOf(provider: unknown): AnyTarget {
-  return (provider as { target: AnyTarget }).target;
-}
-
-export const mrsTarget = targetOf(mrsJobTerminationProvider);
-export const nodemanTarget = targetOf(nodemanTaskTerminationProvider);
+export { mrsTarget } from "../../provider/targets/mrs/target";
+export { nodemanTarget } from "../../provider/targets/nodeman/target";
 
 /** Any provider method's result, loosely typed: the tests read outputs by name. */
 export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -35,14 +26,17 @@ export function seedWithJobs(jobs: SeedJob[], extra: Partial<SeedState> = {}): S
   return { ...seed, ...extra };
 }
 
+/** A job of cluster-1 as the emulator holds it now. */
+const jobOf = (emulator: Emulator, id: string) =>
+  emulator.state().mrs.projects[projectId].clusters[clusterId].jobs.find((j) => j.job_id === id);
+
 export function jobStateOf(emulator: Emulator, id: string): string | undefined {
-  return emulator.state().mrs.projects[projectId].clusters[clusterId].jobs.find((j) => j.job_id === id)
-    ?.job_state;
+  return jobOf(emulator, id)?.job_state;
 }
 
 /** A listed job as the MRS list API shows it, for hand-made pages. */
 export function listedJob(emulator: Emulator, id: string): Record<string, unknown> {
-  const job = emulator.state().mrs.projects[projectId].clusters[clusterId].jobs.find((j) => j.job_id === id);
+  const job = jobOf(emulator, id);
   if (!job) throw new Error(`no job ${id}`);
   return { ...job };
 }
