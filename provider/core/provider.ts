@@ -10,11 +10,11 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHttpClient, type HttpClient } from "../http/client";
-import { parseHttpSettings, resolveHttpSettings } from "../http/settings";
+import { parseHttpSettings, type HttpSettings } from "../http/settings";
 import { diffFields, UNKNOWN, validateFields, valueOf, type CheckFailure } from "../validation/fields";
 import type { EngineValues, Recorded, Session, Target } from "./contract";
 import { consoleReporter, type Reporter } from "./reporter";
-import { emptyConfig, findSetting, type ConfigSource, type SettingsContext } from "./settings";
+import { emptyConfig, findSetting, throwFailures, type ConfigSource, type SettingsContext } from "./settings";
 import {
   incompleteError,
   isoTime,
@@ -61,6 +61,8 @@ export class TerminationProvider<
   private config: ConfigSource = emptyConfig;
   private httpClient: HttpClient | undefined;
   private preflightClient: HttpClient | undefined;
+  /** HTTP settings parsed once per configuration (a CA bundle is a file read): `check` reports their failures. */
+  private httpSettings: ReturnType<typeof parseHttpSettings> | undefined;
   /** Resolved settings by identifying inputs; config only changes through configure. */
   private readonly settingsCache = new Map<string, Settings>();
   private readonly waiter: Waiter<Inputs, Settings, Details>;
@@ -91,6 +93,7 @@ export class TerminationProvider<
     this.config = request.config;
     this.httpClient = undefined;
     this.preflightClient = undefined;
+    this.httpSettings = undefined;
     this.settingsCache.clear();
   }
 
@@ -113,9 +116,16 @@ export class TerminationProvider<
     return { config: this.config, env: this.env };
   }
 
+  /** The parsed HTTP settings; a client is only made from settings without failures. */
+  private usableHttpSettings(): HttpSettings {
+    this.httpSettings ??= parseHttpSettings(this.context);
+    throwFailures(this.httpSettings.failures);
+    return this.httpSettings.settings;
+  }
+
   private session(): Session {
     const { reporter, sleep, now } = this.waiter;
-    this.httpClient ??= createHttpClient(resolveHttpSettings(this.context), { reporter, sleep, now });
+    this.httpClient ??= createHttpClient(this.usableHttpSettings(), { reporter, sleep, now });
     return { http: this.httpClient, reporter, now, sleep };
   }
 
@@ -123,7 +133,7 @@ export class TerminationProvider<
     const inputs = typed(news);
     const failures = validateFields(inputs, this.target.fields);
     failures.push(...this.target.checkSettings(inputs, this.context));
-    failures.push(...parseHttpSettings(this.context).failures);
+    failures.push(...(this.httpSettings ??= parseHttpSettings(this.context)).failures);
     const preflight = findSetting(this.context, preflightSetting);
     if (preflight && !["true", "false"].includes(preflight.value))
       failures.push({
@@ -156,7 +166,7 @@ export class TerminationProvider<
     const { reporter, sleep, now } = this.waiter;
     try {
       this.preflightClient ??= createHttpClient(
-        { ...resolveHttpSettings(this.context), ...preflightHttp },
+        { ...this.usableHttpSettings(), ...preflightHttp },
         { reporter, sleep, now },
       );
       const session = { ...this.session(), http: this.preflightClient };
