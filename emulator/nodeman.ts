@@ -396,8 +396,9 @@ function revoke(params: Record<string, unknown>, ctx: HandlerContext): Operation
   const subscription = ctx.state.subscriptions.get(subscriptionId);
   const latest = subscription === undefined ? [] : latestRecords(subscription);
   // BN: `if not instance_id_list` — an empty list means no list here.
+  const named = new Set(instanceIds);
   const targets = instanceIds?.length
-    ? latest.filter((record) => instanceIds.includes(record.instanceId))
+    ? latest.filter((record) => named.has(record.instanceId))
     : latest.filter((record) => NODEMAN_ACTIVE.has(record.status));
   if (subscription === undefined || targets.length === 0) {
     throw new NodemanError(
@@ -446,9 +447,10 @@ function taskResult(params: Record<string, unknown>, ctx: HandlerContext): Opera
   if (!aggregate) checkReady(subscriptionId, tasks);
   const nowMs = ctx.now.getTime();
   const all = latestRecords(subscription, aggregate ? undefined : new Set(tasks.map((t) => t.taskId)));
+  const named = instanceIds && new Set(instanceIds);
   const selected = all.filter(
     (record) =>
-      (instanceIds === undefined || instanceIds.includes(record.instanceId)) &&
+      (named === undefined || named.has(record.instanceId)) &&
       (statuses === undefined || statuses.includes(record.status)),
   );
   const pageOf = pagesize === -1 ? selected : selected.slice((page - 1) * pagesize, page * pagesize);

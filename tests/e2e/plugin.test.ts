@@ -166,7 +166,7 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
         lines.some((l) => /^MRS job nightly-etl \(job-running\) RUNNING.*: will be killed$/.test(l)),
     );
     expect(diagnosticsOf(output, "termination:index:NodemanTaskTermination (revoke-tasks):")).to.include(
-      "NodeMan subscription 42: 3 of 4 instances RUNNING will be revoked",
+      `NodeMan subscription 42 via apigw at ${new URL(emulator.url).host}: 3 of 4 instance(s) running will be revoked: host|instance|host|1, host|instance|host|127.0.0.1-0-0, host|instance|host|2`,
     );
     // Nothing stands under the Stack: that is where a dynamic provider's lines go.
     expect(output).to.not.match(/pulumi:pulumi:Stack \([^)]*\):\n/);

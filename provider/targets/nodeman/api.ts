@@ -20,6 +20,11 @@ interface Envelope {
   data?: unknown;
 }
 
+/** A fresh BlueKing from API gateway 1.26 on has no ESB (docs/apis.md §1.2): a 404 there says so. */
+const esbGone =
+  "The ESB has no NodeMan component here: check blueking:esbUrl; BlueKing's API gateway 1.26 removes the ESB from new installs, so reach NodeMan through the gateway (blueking:apigwUrlTemplate)";
+const isEsb = (url: URL) => url.pathname.includes("/api/c/compapi/");
+
 /** The envelope's data, or an ApiError with the service's code, text and request id. */
 export function unwrap(
   operation: string,
@@ -47,7 +52,7 @@ export function unwrap(
       code: codeText,
       serviceMessage: message,
       requestId: response.requestId,
-      hint: hintFor(codeText),
+      hint: hintFor(codeText) ?? (response.status === 404 && isEsb(url) ? esbGone : undefined),
       attempts: response.attempts,
     }),
   };

@@ -30,7 +30,7 @@ export const codes = {
 export const isNodemanCode = (code: unknown) => /^38\d{5}$/.test(String(code));
 
 /** The one test for a BlueKing platform code: the API gateway's 164xxxx/165xxxx or the ESB's 1306xxx. */
-export const isPlatformCode = (code: unknown) => /^(16[45]\d{5}|1306\d{3})$/.test(String(code));
+export const isPlatformCode = (code: unknown) => /^(16[45]\d{4}|1306\d{3})$/.test(String(code));
 
 const credentials =
   "check blueking:appCode and blueking:appSecret, and blueking:username with blueking:bkToken or blueking:accessToken";
