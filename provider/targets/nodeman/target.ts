@@ -81,15 +81,16 @@ async function terminate(
   const plan = seen && planRevoke(inputs, seen);
   if (seen && plan) session.reporter.info(`${subject}: ${describePlan(inputs, seen, plan)}`);
   const route = { resolvedRoute: settings.route };
-  const recorded = (revoked: SeenInstance[]): NodemanDetails => ({
-    ...route,
-    ...(seen && { instances: instanceStatuses(seen, new Set(revoked.map((i) => i.instanceId))) }),
-    ...(inputs.instanceIds && {
-      skippedInstanceIds: [...new Set(inputs.instanceIds)].filter(
-        (id) => !revoked.some((i) => i.instanceId === id),
-      ),
-    }),
-  });
+  const recorded = (sent: SeenInstance[]): NodemanDetails => {
+    const revoked = new Set(sent.map((i) => i.instanceId));
+    return {
+      ...route,
+      ...(seen && { instances: instanceStatuses(seen, revoked) }),
+      ...(inputs.instanceIds && {
+        skippedInstanceIds: [...new Set(inputs.instanceIds)].filter((id) => !revoked.has(id)),
+      }),
+    };
+  };
   if (seen && plan && plan.targets.length === 0)
     return nothingRunning(inputs, `${subject}: ${describePlan(inputs, seen, plan)}`, recorded([]));
   const params: Record<string, unknown> = { subscription_id: inputs.subscriptionId };
