@@ -285,8 +285,23 @@ export function nodemanGatewayReply(
     transport === "apigw"
       ? { "X-Bkapi-Error-Code": String(code), "X-Bkapi-Error-Message": asciiHeaderValue(message) }
       : {};
-  return jsonReply(status, { result: false, code, message, data: null }, { ...gatewayHeaders, ...headers });
+  const codeName = transport === "apigw" ? GATEWAY_CODE_NAMES[code] : undefined;
+  return jsonReply(
+    status,
+    { code, ...(codeName && { code_name: codeName }), message, result: false, data: null },
+    { ...gatewayHeaders, ...headers },
+  );
 }
+
+/** errorx.lua's `code_name` of each code the emulated gateway answers. */
+const GATEWAY_CODE_NAMES: Record<number, string> = {
+  [GATEWAY_INVALID_ARGS]: "INVALID_ARGS",
+  [GATEWAY_UNAUTHORIZED]: "UNAUTHORIZED",
+  [GATEWAY_APP_NO_PERMISSION]: "APP_NO_PERMISSION",
+  [GATEWAY_CROSS_TENANT_FORBIDDEN]: "CROSS_TENANT_FORBIDDEN",
+  [GATEWAY_NOT_FOUND]: "API_NOT_FOUND",
+  [GATEWAY_RATE_LIMITED]: "RATE_LIMIT_RESTRICTION",
+};
 
 /**
  * Throttled: the gateway answers 429 with 1642902 (BG bk-stage-rate-limit.lua), or 200 under

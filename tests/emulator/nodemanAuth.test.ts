@@ -186,7 +186,12 @@ describe("emulator: NodeMan authentication", () => {
       it(`refuses ${what}: 400, code 1640001 in the body and X-Bkapi-Error-Code (bk-auth-validate.lua, errorx new_invalid_args)`, async () => {
         const result = await gateway(emulator, "revoke", { subscription_id: 42 }, { authorization });
         expect(result.status).to.equal(400);
-        expect(result.json<Envelope>()).to.include({ result: false, code: 1640001, data: null });
+        expect(result.json<Envelope>()).to.include({
+          result: false,
+          code: 1640001,
+          code_name: "INVALID_ARGS",
+          data: null,
+        });
         expect(result.json<Envelope>().message)
           .to.match(/^Parameters error \[reason=/)
           .and.match(message);
