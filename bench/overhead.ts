@@ -92,7 +92,7 @@ export function floorOp(target: TargetName, url: string): Op {
       await send("POST", new URL(`${job}/kill`));
     };
   }
-  const revoke = `${url}/api/bk-nodeman/prod/backend/api/subscription/revoke/`;
+  const subscription = `${url}/api/bk-nodeman/prod/backend/api/subscription`;
   const authorization = JSON.stringify({
     bk_app_code: "pulumi-termination",
     bk_app_secret: secrets.appSecret,
@@ -100,7 +100,18 @@ export function floorOp(target: TargetName, url: string): Op {
     bk_token: secrets.bkToken,
   });
   const headers = { "Content-Type": "application/json", "X-Bkapi-Authorization": authorization };
-  return (i) => raw(agent, "POST", revoke, headers, JSON.stringify({ subscription_id: subscriptionId(i) }));
+  // The read before the revoke (which instances run, in which tasks), then the revoke.
+  return async (i) => {
+    const read = { subscription_id: subscriptionId(i), need_aggregate_all_tasks: true, pagesize: -1 };
+    await raw(agent, "POST", `${subscription}/task_result/`, headers, JSON.stringify(read));
+    await raw(
+      agent,
+      "POST",
+      `${subscription}/revoke/`,
+      headers,
+      JSON.stringify({ subscription_id: subscriptionId(i) }),
+    );
+  };
 }
 
 /** Route → count, plus the header names, status and effect of every request: what must match. */

@@ -28,6 +28,7 @@ export type {
   MrsJobResult,
   MrsJobState,
   NodemanStatus,
+  NodemanStepStatus,
   SeedCluster,
   SeedInstance,
   SeedJob,
@@ -35,6 +36,7 @@ export type {
   SeedState,
   SeedStep,
   SeedSubscription,
+  SeedTask,
 } from "./seed";
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

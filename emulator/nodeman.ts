@@ -1,17 +1,11 @@
 /**
  * BlueKing NodeMan subscription API (docs/apis.md §1): routes, authentication for both ways in, and
- * the state transitions of revoke plus the three status calls a client polls.
- *
- * Documented choices (the notes do not settle them):
- * - ESB authentication failures answer HTTP 200, `result: false`, code 1306101.
- * - Gateway: 401 code 1640001 for authentication; 404 code 1640401 for an unknown stage or resource;
- *   429 code 1642901 when rate limited. Gateway-made errors carry X-Bkapi-Error-Code/-Message.
- * - An unknown subscription answers 3800003, like a subscription without a task.
- * - Business messages are English with the code appended the way the server does: `...（3800016）`.
- * - An empty list filter (instance_id_list: []) means "no filter", as in the server's Python.
- * - subscription_id also accepts a string of digits, like the server's DRF IntegerField.
+ * the state transitions of revoke plus the three status calls a client polls. Each rule names the
+ * public source it follows (BN = TencentBlueKing/bk-nodeman, BG = blueking-apigateway-apisix, ESB =
+ * blueking-apigateway src/esb); docs/apis.md §1.6 lists what no source settles and what the
+ * emulator chose there.
  */
-import { bluekingCredentialProblem } from "./bluekingAuth";
+import { bluekingCaller, esbWording, gatewayWording, tenantProblem, type Caller } from "./bluekingAuth";
 import { jsonReply, parseJsonObject, type ReceivedRequest, type Reply } from "./http";
 import {
   noEffect,
@@ -26,21 +20,37 @@ import {
   type EmulatorState,
   type Instance,
   type NodemanStatus,
+  type NodemanStepStatus,
   type Subscription,
+  type Task,
 } from "./seed";
 
-export const ESB_AUTH_FAILED = 1306101;
-export const GATEWAY_AUTH_FAILED = 1640001;
+// The gateway's own codes (BG src/apisix/plugins/bk-core/errorx.lua).
+export const GATEWAY_INVALID_ARGS = 1640001;
+export const GATEWAY_UNAUTHORIZED = 1640100;
+export const GATEWAY_APP_NO_PERMISSION = 1640301;
+export const GATEWAY_CROSS_TENANT_FORBIDDEN = 1640302;
 export const GATEWAY_NOT_FOUND = 1640401;
-export const GATEWAY_RATE_LIMITED = 1642901;
+export const GATEWAY_RATE_LIMITED = 1642902;
+// The ESB's (ESB src/esb/esb/common/errors.py ErrorCodes).
+export const ESB_COMMON_ERROR = 1306000;
+export const ESB_APP_PERMISSION_DENIED = 1306403;
+export const ESB_RATE_LIMITED = 1306429;
+export const ESB_THIRD_PARTY_ERROR = 1306201;
+// NodeMan's (BN apps/backend/subscription/errors.py, PLAT_CODE 3800000 + ERROR_CODE).
 export const NODEMAN_INVALID_PARAMS = 3800001;
 export const NODEMAN_NO_TASK = 3800003;
+export const NODEMAN_CREATE_TASK_FAILED = 3800014;
 export const NODEMAN_TASK_NOT_READY = 3800015;
 export const NODEMAN_NOTHING_TO_REVOKE = 3800016;
+/** An exception that escaped DRF: BN apps/middlewares.py answers it with HTTP 500 and this code. */
+export const NODEMAN_SYSTEM_ERROR = 50000;
 
 const ESB_PREFIX = "/api/c/compapi/v2/nodeman/backend/api/subscription/";
 const GATEWAY_PREFIX = "/api/bk-nodeman/";
-const GATEWAY_RESOURCE_PREFIX = "backend/api/subscription/";
+const RESOURCE_PATH = "backend/api/subscription/";
+/** bk-monitor bkmonitor/api/node_man/default.py calls the gateway under `system/`. */
+const SYSTEM_PREFIX = "system/";
 
 interface OperationResult {
   data: unknown;
@@ -58,7 +68,11 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
 
 // ---- Routing ----
 
-/** Undefined when the path is not NodeMan's. An unknown stage is refused by the gateway: route "unknown". */
+/**
+ * Undefined when the path is not NodeMan's. The gateway serves `{stage}/backend/api/subscription/…`
+ * and `{stage}/system/backend/api/subscription/…`; a multi-tenant one only the `system/` form (C1).
+ * An unknown stage or resource is route "unknown".
+ */
 export function resolveNodeman(request: ReceivedRequest, state: EmulatorState): Resolution | undefined {
   if (request.rawPath.startsWith(ESB_PREFIX)) {
     const route = routeAt(request.rawPath.slice(ESB_PREFIX.length));
@@ -67,13 +81,15 @@ export function resolveNodeman(request: ReceivedRequest, state: EmulatorState): 
   if (request.rawPath.startsWith(GATEWAY_PREFIX)) {
     const rest = request.rawPath.slice(GATEWAY_PREFIX.length);
     const stage = rest.split("/", 1)[0];
-    const resource = rest.slice(stage.length + 1);
-    const route = resource.startsWith(GATEWAY_RESOURCE_PREFIX)
-      ? routeAt(resource.slice(GATEWAY_RESOURCE_PREFIX.length))
-      : undefined;
-    return toResolution(state.blueking.stages.has(stage) ? route : undefined, request.method, "apigw", {
-      stage,
-    });
+    let resource = rest.slice(stage.length + 1);
+    const prefix = resource.startsWith(SYSTEM_PREFIX) ? SYSTEM_PREFIX : "";
+    resource = resource.slice(prefix.length);
+    const published = state.blueking.stages.has(stage) && (prefix !== "" || !state.blueking.multiTenant);
+    const route =
+      published && resource.startsWith(RESOURCE_PATH)
+        ? routeAt(resource.slice(RESOURCE_PATH.length))
+        : undefined;
+    return toResolution(route, request.method, "apigw", { stage, prefix });
   }
   return undefined;
 }
@@ -115,7 +131,8 @@ export function handleNodeman(
   if ("reply" in received) return noEffect(received.reply);
   try {
     const { data, effective } = run(received.params, ctx);
-    return { reply: envelopeReply({ result: true, code: 0, message: "success", data }), effective };
+    // BN apps/generic.py ApiMixin.finalize_response: a success carries an empty message.
+    return { reply: envelopeReply({ result: true, code: 0, message: "", data }), effective };
   } catch (error) {
     if (!(error instanceof NodemanError)) throw error;
     return noEffect(envelopeReply(businessFailure(error.code, error.message)));
@@ -134,43 +151,69 @@ function notFound(resolution: Resolution, request: ReceivedRequest, state: Emula
     });
   }
   const stage = resolution.params.stage ?? "";
-  const message = state.blueking.stages.has(stage)
-    ? `API not found: ${what}`
-    : `API not found: stage "${stage}" does not exist (stages: ${[...state.blueking.stages].join(", ")})`;
-  return nodemanGatewayReply("apigw", 404, GATEWAY_NOT_FOUND, message);
+  const reason = !state.blueking.stages.has(stage)
+    ? `stage "${stage}" does not exist (stages: ${[...state.blueking.stages].join(", ")})`
+    : state.blueking.multiTenant && resolution.params.prefix === ""
+      ? `${what}: a multi-tenant gateway publishes NodeMan under ${SYSTEM_PREFIX}${RESOURCE_PATH}`
+      : what;
+  // No route matched, so no route plugin (bk-status-rewrite included) runs: always a 404.
+  return gatewayError(state, 404, GATEWAY_NOT_FOUND, "API not found", reason, { rewrite: false });
 }
 
 /** The business params of an authenticated request, or the refusal to send. */
 type ParamsOrRefusal = { params: Record<string, unknown> } | { reply: Reply };
 
-/** ESB: the body carries the common args beside the business params. */
+/**
+ * ESB: the common args travel in the body. A refused app or user is HTTP 200, code 1306000, the
+ * validator's text (ESB esb/channel/base.py validate_request → CommonAPIError); an app without the
+ * component's permission 1306403 (ESB esb/compperm/validators.py).
+ */
 function esbParams(request: ReceivedRequest, state: EmulatorState): ParamsOrRefusal {
-  const body = parseJsonObject(request.body);
-  if (body === undefined) {
+  const body = parseJsonObject(request.body) ?? {};
+  const found = bluekingCaller(body, state.blueking);
+  if ("problem" in found) return esbRefusal(ESB_COMMON_ERROR, esbWording(found.problem));
+  if (found.caller.app.permitted === false)
     return esbRefusal(
-      "the request body must be a JSON object carrying bk_app_code, bk_app_secret and a token",
+      ESB_APP_PERMISSION_DENIED,
+      "APP has no permission to access the component (revoke_subscription) of the system (NODEMAN). The APP manager can go to the Developer Center and apply for permission to access the component",
     );
-  }
-  const problem = bluekingCredentialProblem(body, state.blueking);
-  return problem === undefined ? { params: body } : esbRefusal(problem);
+  return { params: body };
 }
 
-function esbRefusal(message: string): { reply: Reply } {
-  return { reply: envelopeReply({ result: false, code: ESB_AUTH_FAILED, message, data: null }) };
+function esbRefusal(code: number, message: string): { reply: Reply } {
+  return { reply: envelopeReply({ result: false, code, message, data: null }) };
 }
 
-/** Gateway: credentials in X-Bkapi-Authorization; the body carries business params only. */
+/**
+ * Gateway, in its plugins' order (BG plugin priorities): no credentials at all 401/1640100
+ * (bk-oauth2-protected-resource.lua); refused app or user 400/1640001 (bk-auth-validate.lua);
+ * tenant checks 403/1640302 in multi-tenant mode (bk-tenant-validate.lua); an app without
+ * permission 403/1640301 (bk-permission.lua). The body carries business params only.
+ */
 function gatewayParams(request: ReceivedRequest, state: EmulatorState): ParamsOrRefusal {
   const header = request.headers["x-bkapi-authorization"];
-  const credentials = header === undefined ? undefined : parseJsonObject(header);
-  const problem =
-    header === undefined
-      ? "authentication failed: the X-Bkapi-Authorization header is required"
-      : credentials === undefined
-        ? "authentication failed: X-Bkapi-Authorization must be a JSON object"
-        : bluekingCredentialProblem(credentials, state.blueking);
-  if (problem !== undefined)
-    return { reply: nodemanGatewayReply("apigw", 401, GATEWAY_AUTH_FAILED, problem) };
+  if (header === undefined || header === "") {
+    const reply = gatewayError(state, 401, GATEWAY_UNAUTHORIZED, "Unauthorized", undefined, {
+      fields: { reason: "no valid authentication header found", expected: "Authorization: Bearer <token>" },
+      headers: {
+        "WWW-Authenticate":
+          'Bearer error="invalid_request", error_description="no valid authentication header found"',
+      },
+    });
+    return { reply };
+  }
+  const credentials = parseJsonObject(header);
+  const found =
+    credentials === undefined ? { problem: undefined } : bluekingCaller(credentials, state.blueking);
+  if ("problem" in found) {
+    const reason =
+      found.problem === undefined
+        ? "request header X-Bkapi-Authorization is not a valid JSON"
+        : gatewayWording(found.problem);
+    return { reply: gatewayError(state, 400, GATEWAY_INVALID_ARGS, "Parameters error", reason) };
+  }
+  const refusal = callerRefusal(found.caller, request, state);
+  if (refusal !== undefined) return { reply: refusal };
   if (request.body.toString().trim() === "") return { params: {} };
   const body = parseJsonObject(request.body);
   if (body === undefined) {
@@ -181,7 +224,56 @@ function gatewayParams(request: ReceivedRequest, state: EmulatorState): ParamsOr
   return { params: body };
 }
 
-/** An error the gateway (or, without X-Bkapi headers, the ESB) answers itself: auth, 404, throttling, faults. */
+function callerRefusal(caller: Caller, request: ReceivedRequest, state: EmulatorState): Reply | undefined {
+  if (state.blueking.multiTenant) {
+    const problem = tenantProblem(caller, request.headers["x-bk-tenant-id"]);
+    if (problem !== undefined)
+      return gatewayError(state, 403, GATEWAY_CROSS_TENANT_FORBIDDEN, "Cross tenant forbidden", problem);
+  }
+  if (caller.app.permitted === false)
+    return gatewayError(
+      state,
+      403,
+      GATEWAY_APP_NO_PERMISSION,
+      "App has no permission to the resource",
+      `no permission, bk_app_code=${caller.app.appCode}`,
+    );
+  return undefined;
+}
+
+interface GatewayErrorOptions {
+  /** `with_field` pairs after the reason. */
+  fields?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Whether bk-status-rewrite may apply (only on a matched route); default true. */
+  rewrite?: boolean;
+}
+
+/**
+ * An error the gateway answers itself: `{code, code_name?, message, result, data}` with the code and
+ * message in X-Bkapi-Error-Code/-Message (BG bk-error-wrapper.lua); the message is errorx's text
+ * plus `[reason="…"]` (errorx.lua with_field). With bk-status-rewrite on the route, HTTP 200
+ * (errorx.lua exit_plugin).
+ */
+function gatewayError(
+  state: EmulatorState,
+  status: number,
+  code: number,
+  text: string,
+  reason: string | undefined,
+  options: GatewayErrorOptions = {},
+): Reply {
+  const fields = { ...(reason === undefined ? {} : { reason }), ...options.fields };
+  const pairs = Object.entries(fields).map(([key, value]) => `${key}="${value}"`);
+  const message = pairs.length === 0 ? text : `${text} [${pairs.join(" ")}]`;
+  const rewrite = options.rewrite !== false && state.blueking.statusRewrite200;
+  return nodemanGatewayReply("apigw", rewrite ? 200 : status, code, message, options.headers);
+}
+
+/**
+ * An error the gateway (or, without X-Bkapi headers, the ESB) answers itself: auth, 404,
+ * throttling, faults. Exported for server.ts, which answers throttling and injected faults.
+ */
 export function nodemanGatewayReply(
   transport: Transport | undefined,
   status: number,
@@ -193,7 +285,81 @@ export function nodemanGatewayReply(
     transport === "apigw"
       ? { "X-Bkapi-Error-Code": String(code), "X-Bkapi-Error-Message": asciiHeaderValue(message) }
       : {};
-  return jsonReply(status, { result: false, code, message, data: null }, { ...gatewayHeaders, ...headers });
+  const codeName = transport === "apigw" ? GATEWAY_CODE_NAMES[code] : undefined;
+  return jsonReply(
+    status,
+    { code, ...(codeName && { code_name: codeName }), message, result: false, data: null },
+    { ...gatewayHeaders, ...headers },
+  );
+}
+
+/** errorx.lua's `code_name` of each code the emulated gateway answers. */
+const GATEWAY_CODE_NAMES: Record<number, string> = {
+  [GATEWAY_INVALID_ARGS]: "INVALID_ARGS",
+  [GATEWAY_UNAUTHORIZED]: "UNAUTHORIZED",
+  [GATEWAY_APP_NO_PERMISSION]: "APP_NO_PERMISSION",
+  [GATEWAY_CROSS_TENANT_FORBIDDEN]: "CROSS_TENANT_FORBIDDEN",
+  [GATEWAY_NOT_FOUND]: "API_NOT_FOUND",
+  [GATEWAY_RATE_LIMITED]: "RATE_LIMIT_RESTRICTION",
+};
+
+/**
+ * Throttled: the gateway answers 429 with 1642902 (BG bk-stage-rate-limit.lua), or 200 under
+ * bk-status-rewrite; the ESB 200 with 1306429 (ESB esb/ratelimit/validators.py).
+ */
+export function nodemanThrottledReply(
+  state: EmulatorState,
+  transport: Transport | undefined,
+  headers: Record<string, string>,
+): Reply {
+  if (transport === "esb")
+    return jsonReply(
+      200,
+      {
+        result: false,
+        code: ESB_RATE_LIMITED,
+        message:
+          "Access frequency of APP to component [revoke_subscription] exceeds the limit, please try again later",
+        data: null,
+      },
+      headers,
+    );
+  const status = state.blueking.statusRewrite200 ? 200 : 429;
+  return nodemanGatewayReply(
+    "apigw",
+    status,
+    GATEWAY_RATE_LIMITED,
+    "API rate limit exceeded by stage strategy",
+    headers,
+  );
+}
+
+/**
+ * NodeMan failing unexpectedly (an injected 500): BN apps/middlewares.py answers HTTP 500 with code
+ * 50000, which the gateway passes on (BG bk-error-wrapper.lua: the backend answered); the ESB wraps
+ * any non-200 into HTTP 200, code 1306201 (ESB esb/outgoing.py, esb/channel/base.py).
+ */
+export function nodemanServerErrorReply(
+  transport: Transport | undefined,
+  headers: Record<string, string>,
+): Reply {
+  if (transport === "esb")
+    return jsonReply(
+      200,
+      {
+        result: false,
+        code: ESB_THIRD_PARTY_ERROR,
+        message:
+          "Component request third-party system [NODEMAN] interface [subscription] error: Status Code: 500, please try again later or contact component developer to handle this",
+        data: null,
+      },
+      headers,
+    );
+  return jsonReply(
+    500,
+    { code: NODEMAN_SYSTEM_ERROR, message: "系统异常,请联系管理员处理", data: "", result: false },
+    headers,
+  );
 }
 
 /** Header values must be plain ASCII; messages may quote what the client sent. */
@@ -206,14 +372,16 @@ interface Envelope {
   code: number;
   message: string;
   data: unknown;
+  errors?: null;
 }
 
 function envelopeReply(envelope: Envelope): Reply {
   return jsonReply(200, envelope);
 }
 
+/** BN apps/generic.py _error: HTTP 200, the code appended to the message, and an `errors` field. */
 function businessFailure(code: number, text: string): Envelope {
-  return { result: false, code, message: `${text}（${code}）`, data: null };
+  return { result: false, code, message: `${text}（${code}）`, data: null, errors: null };
 }
 
 /** A business error: answered HTTP 200 with result false and the code appended to the message. */
@@ -229,135 +397,239 @@ class NodemanError extends Error {
 
 // ---- Operations ----
 
+/**
+ * BN handler.py revoke(), in its order: the records first (get_running_instance_records: without a
+ * list the latest PENDING/RUNNING ones, with a list the latest of those ids whatever their status;
+ * none → 3800016), then the subscription's newest task by id (none → 3800003); a task without a
+ * pipeline is force-failed and its records left as they are (H4); otherwise the records read FAILED
+ * at once, while a step now running stops only when it ends (after nodemanStepDelayMs).
+ */
 function revoke(params: Record<string, unknown>, ctx: HandlerContext): OperationResult {
   const subscriptionId = integerParam(params, "subscription_id");
-  const instanceIds = optionalList(params, "instance_id_list", isString, "strings");
-  const subscription = subscriptionWithTask(ctx.state, subscriptionId);
+  // RevokeSubscriptionSerializer's ListField has no child type: any items, which then match no id.
+  const instanceIds = optionalList(params, "instance_id_list", isAnything, "values");
+  const subscription = ctx.state.subscriptions.get(subscriptionId);
+  const latest = subscription === undefined ? [] : latestRecords(subscription);
+  // BN: `if not instance_id_list` — an empty list means no list here.
+  const named = new Set(instanceIds);
   const targets = instanceIds?.length
-    ? subscription.instances.filter((instance) => instanceIds.includes(instance.instanceId))
-    : subscription.instances.filter((instance) => NODEMAN_ACTIVE.has(instance.status));
-  if (targets.length === 0) {
-    const detail = instanceIds?.length
-      ? "no instance of instance_id_list belongs to it"
-      : "it has no running task";
+    ? latest.filter((record) => named.has(record.instanceId))
+    : latest.filter((record) => NODEMAN_ACTIVE.has(record.status));
+  if (subscription === undefined || targets.length === 0) {
     throw new NodemanError(
       NODEMAN_NOTHING_TO_REVOKE,
-      `subscription ${subscriptionId}: nothing to revoke, ${detail}`,
+      `subscription [id:${subscriptionId}] has no running task, please check`,
     );
   }
-  const changed = targets.filter((instance) => instance.status !== "FAILED");
-  for (const instance of changed) markRevoked(instance, ctx.now.getTime(), ctx.state.nodemanStepDelayMs);
-  return { data: null, effective: changed.length > 0 };
+  const newest = [...subscription.tasks].sort((a, b) => b.taskId - a.taskId)[0];
+  if (newest === undefined)
+    throw new NodemanError(NODEMAN_NO_TASK, `subscription [${subscriptionId}] has no subscription task`);
+  if (newest.pipelineId === "") return { data: null, effective: true };
+  const nowMs = ctx.now.getTime();
+  // Effective when a record changed; a list naming records already FAILED changes nothing.
+  const effective = targets.some((record) => record.status !== "FAILED");
+  for (const record of targets) markRevoked(record, nowMs, ctx.state.nodemanStepDelayMs);
+  return { data: null, effective };
 }
 
 /** The record flips to FAILED at once; the running step only stops once it ends (after the delay). */
-function markRevoked(instance: Instance, nowMs: number, stepDelayMs: number): void {
-  instance.status = "FAILED";
-  instance.finishedAt = nowMs;
-  instance.stepsStopAt ??= nowMs + stepDelayMs;
+function markRevoked(record: Instance, nowMs: number, stepDelayMs: number): void {
+  record.status = "FAILED";
+  record.finishedAt ??= nowMs;
+  record.stepsStopAt ??= nowMs + stepDelayMs;
 }
 
+/**
+ * BN handler.py task_result(): the tasks of task_id_list (an id not the subscription's → 3800003) or
+ * the newest by creation (none → 3800003); unless need_aggregate_all_tasks, they must be ready
+ * (3800015, or 3800014 for a task whose creation failed). The latest record of each instance among
+ * those tasks (or among all, aggregated), then the filters: a given list filters even when empty
+ * (`is not None`). Pages are taken by ascending record id, each page listed newest record first;
+ * `status_counter` counts every latest record, filters aside.
+ */
 function taskResult(params: Record<string, unknown>, ctx: HandlerContext): OperationResult {
   const subscriptionId = integerParam(params, "subscription_id");
-  const taskIds = optionalList(params, "task_id_list", isIntegerValue, "integers");
+  const taskIds = optionalList(params, "task_id_list", isIntegerValue, "integers")?.map(Number);
   const instanceIds = optionalList(params, "instance_id_list", isString, "strings");
   const statuses = optionalList(params, "statuses", isString, "strings");
   const needDetail = optionalBoolean(params, "need_detail") ?? false;
+  const aggregate = optionalBoolean(params, "need_aggregate_all_tasks") ?? false;
   const page = optionalInteger(params, "page", (n) => n >= 1, "an integer >= 1") ?? 1;
   const asked = optionalInteger(params, "pagesize", (n) => n === -1 || n >= 1, "-1 or an integer >= 1") ?? -1;
   const limit = ctx.state.nodemanPageLimit;
   const pagesize = limit !== undefined && (asked === -1 || asked > limit) ? limit : asked;
-  const subscription = subscriptionWithTask(ctx.state, subscriptionId);
-  if (consumeNotReady(subscription)) {
-    throw new NodemanError(
-      NODEMAN_TASK_NOT_READY,
-      `the task of subscription ${subscriptionId} is not ready yet`,
-    );
-  }
-  // Every instance of the emulated subscription belongs to its one task.
-  const taskSelected = !taskIds?.length || taskIds.map(Number).includes(subscription.taskId);
-  const selected = subscription.instances.filter(
-    (instance) =>
-      taskSelected &&
-      (!instanceIds?.length || instanceIds.includes(instance.instanceId)) &&
-      (!statuses?.length || statuses.includes(instance.status)),
+  const { subscription, tasks } = selectedTasks(ctx.state, subscriptionId, taskIds);
+  if (!aggregate) checkReady(subscriptionId, tasks);
+  const nowMs = ctx.now.getTime();
+  const all = latestRecords(subscription, aggregate ? undefined : new Set(tasks.map((t) => t.taskId)));
+  const named = instanceIds && new Set(instanceIds);
+  const selected = all.filter(
+    (record) =>
+      (named === undefined || named.has(record.instanceId)) &&
+      (statuses === undefined || statuses.includes(record.status)),
   );
-  const items = selected.map((instance) =>
-    taskResultItem(subscription, instance, needDetail, ctx.now.getTime()),
-  );
+  const pageOf = pagesize === -1 ? selected : selected.slice((page - 1) * pagesize, page * pagesize);
+  const items = [...pageOf]
+    .sort((a, b) => b.recordId - a.recordId)
+    .map((record) => taskResultItem(subscription, record, needDetail, nowMs));
   if (pagesize === -1) return { data: items, effective: false };
-  const data = {
-    total: items.length,
-    list: items.slice((page - 1) * pagesize, page * pagesize),
-    status_counter: statusCounter(selected),
-  };
+  const data = { total: selected.length, list: items, status_counter: statusCounter(all) };
   return { data, effective: false };
 }
 
+/**
+ * BN handler.py instance_status(): the latest record of each instance with its computed status;
+ * `running_task` keyed by task (running_records[record.task_id]), so one running instance per task
+ * carries it; `last_task` the task of the record. Every instance with a record counts as in scope.
+ */
 function instanceStatus(params: Record<string, unknown>, ctx: HandlerContext): OperationResult {
   const ids = optionalList(params, "subscription_id_list", isIntegerValue, "integers");
   if (ids === undefined) throw invalidParam("subscription_id_list", "this field is required");
+  const nowMs = ctx.now.getTime();
   const subscriptions = ids
     .map((id) => ctx.state.subscriptions.get(Number(id)))
     .filter((subscription) => subscription !== undefined);
-  const data = subscriptions.map((subscription) => ({
-    subscription_id: subscription.subscriptionId,
-    instances: subscription.instances.map((instance) => ({
-      instance_id: instance.instanceId,
-      status: instance.status,
-      instance_info: instanceInfo(instance.instanceId),
-      running_task: NODEMAN_ACTIVE.has(instance.status)
-        ? { id: subscription.taskId, is_auto_trigger: false }
-        : null,
-      last_task: { id: subscription.taskId },
-    })),
-  }));
+  const data = subscriptions.map((subscription) => {
+    const records = latestRecords(subscription);
+    const shown = new Map(records.map((record) => [record, shownStatus(record, nowMs)]));
+    // Later records overwrite earlier ones of the same task, as the dict assignment does.
+    const runningOfTask = new Map<number, Instance>();
+    for (const record of records)
+      if (NODEMAN_ACTIVE.has(shown.get(record)!)) runningOfTask.set(record.taskId, record);
+    return {
+      subscription_id: subscription.subscriptionId,
+      instances: records.map((record) => {
+        const task = taskOf(subscription, record.taskId);
+        return {
+          instance_id: record.instanceId,
+          status: shown.get(record),
+          create_time: formatTime(record.createdAt),
+          host_statuses: [],
+          instance_info: instanceInfo(record.instanceId),
+          running_task:
+            runningOfTask.get(record.taskId) === record
+              ? { id: record.taskId, is_auto_trigger: task.isAutoTrigger }
+              : null,
+          last_task: { id: record.taskId },
+        };
+      }),
+    };
+  });
   return { data, effective: false };
 }
 
+/** BN handler.py check_task_ready(): the newest task by id, or those of task_id_list. */
 function checkTaskReady(params: Record<string, unknown>, ctx: HandlerContext): OperationResult {
-  const subscription = subscriptionWithTask(ctx.state, integerParam(params, "subscription_id"));
-  return { data: !consumeNotReady(subscription), effective: false };
+  const subscriptionId = integerParam(params, "subscription_id");
+  const taskIds = optionalList(params, "task_id_list", isIntegerValue, "integers")?.map(Number);
+  const subscription = ctx.state.subscriptions.get(subscriptionId);
+  const tasks = taskIds?.length
+    ? (subscription?.tasks ?? []).filter((task) => taskIds.includes(task.taskId))
+    : [...(subscription?.tasks ?? [])].sort((a, b) => b.taskId - a.taskId).slice(0, 1);
+  if (tasks.length === 0)
+    throw new NodemanError(
+      NODEMAN_NO_TASK,
+      `subscription -> [${subscriptionId}] task -> [${(taskIds ?? []).join(", ")}] does not exist`,
+    );
+  try {
+    checkReady(subscriptionId, tasks);
+  } catch (error) {
+    if (error instanceof NodemanError && error.code === NODEMAN_TASK_NOT_READY)
+      return { data: false, effective: false };
+    throw error;
+  }
+  return { data: true, effective: false };
 }
 
 // ---- Views ----
 
-function taskResultItem(subscription: Subscription, instance: Instance, needDetail: boolean, nowMs: number) {
+/** BN task_tools.py get_subscription_task_instance_status(), with one sub-step per step. */
+function taskResultItem(subscription: Subscription, record: Instance, needDetail: boolean, nowMs: number) {
+  const task = taskOf(subscription, record.taskId);
   return {
-    task_id: subscription.taskId,
-    record_id: instance.recordId,
-    instance_id: instance.instanceId,
-    create_time: formatTime(instance.createdAt),
-    start_time: formatTime(instance.startedAt),
-    finish_time: instance.finishedAt === null ? null : formatTime(instance.finishedAt),
-    status: instance.status,
-    instance_info: instanceInfo(instance.instanceId),
-    steps: instance.steps.map((step) => {
-      const status = stepStatus(step.status, instance, nowMs);
+    task_id: record.taskId,
+    record_id: record.recordId,
+    instance_id: record.instanceId,
+    create_time: formatTime(record.createdAt),
+    pipeline_id: task.pipelineId,
+    start_time: formatTime(record.startedAt),
+    finish_time: record.finishedAt === null ? null : formatTime(record.finishedAt),
+    status: shownStatus(record, nowMs),
+    instance_info: instanceInfo(record.instanceId),
+    steps: record.steps.map((step, index) => {
+      const status = stepStatus(step.status, record, nowMs);
+      const finished = status === "SUCCESS" || status === "FAILED";
+      const times = {
+        start_time: formatTime(record.startedAt),
+        finish_time: finished ? formatTime(record.finishedAt ?? nowMs) : null,
+      };
+      const nodeId = `${task.pipelineId}-${record.recordId}-${index}`;
       return {
         id: step.id,
         type: step.type,
         node_name: step.node_name,
         status,
-        ...(needDetail && { log: instance.stepsStopAt === undefined ? "" : "the task was revoked" }),
+        pipeline_id: nodeId,
+        ...times,
+        target_hosts: [
+          {
+            node_name: step.node_name,
+            pipeline_id: nodeId,
+            status,
+            ...times,
+            sub_steps: [
+              {
+                index: 0,
+                node_name: step.node_name,
+                step_code: step.type,
+                pipeline_id: nodeId,
+                log: needDetail && record.stepsStopAt !== undefined ? "the task was revoked" : "",
+                ex_data: null,
+                status,
+                ...times,
+              },
+            ],
+          },
+        ],
       };
     }),
   };
 }
 
 /**
- * What a step reads: as seeded, except that a revoked instance's RUNNING step keeps reading RUNNING
- * until it ends, then FAILED. Steps that had not started (PENDING) never run: they keep reading PENDING.
+ * What a step reads: as seeded, except that a revoked record's RUNNING step keeps reading RUNNING
+ * until it ends, then FAILED (BN components/collections/base.py: an activity sees the revoke when its
+ * run() returns). Steps that had not started (PENDING) never run; finished ones keep their result.
  */
-export function stepStatus(seeded: NodemanStatus, instance: Instance, nowMs: number): NodemanStatus {
-  if (instance.stepsStopAt === undefined || seeded !== "RUNNING") return seeded;
-  return nowMs < instance.stepsStopAt ? "RUNNING" : "FAILED";
+export function stepStatus(seeded: NodemanStepStatus, record: Instance, nowMs: number): NodemanStepStatus {
+  if (record.stepsStopAt === undefined || seeded !== "RUNNING") return seeded;
+  return nowMs < record.stepsStopAt ? "RUNNING" : "FAILED";
 }
 
-function statusCounter(instances: Instance[]): Record<string, number> {
-  const counter: Record<string, number> = { total: instances.length };
-  for (const instance of instances) counter[instance.status] = (counter[instance.status] ?? 0) + 1;
-  return counter;
+/**
+ * An item's status is computed from its steps (BN task_tools.py get_subscription_task_instance_status
+ * and collect_status): all SUCCESS → SUCCESS, any FAILED → FAILED, any RUNNING → RUNNING, else
+ * PENDING, which yields to the record's status when that is not PENDING; no steps → the record's.
+ */
+export function shownStatus(record: Instance, nowMs: number): NodemanStatus {
+  if (record.steps.length === 0) return record.status;
+  const collected = collectStatus(record.steps.map((step) => stepStatus(step.status, record, nowMs)));
+  return record.status !== "PENDING" && collected === "PENDING" ? record.status : collected;
+}
+
+function collectStatus(statuses: NodemanStepStatus[]): NodemanStepStatus {
+  const set = new Set(statuses);
+  if (set.size === 1 && set.has("SUCCESS")) return "SUCCESS";
+  if (set.has("FAILED")) return "FAILED";
+  if (set.has("RUNNING")) return "RUNNING";
+  return "PENDING";
+}
+
+/** Counts the records' statuses, as BN counts them (the record's field, not the computed one). */
+function statusCounter(records: Instance[]): Record<string, number> {
+  const counter: Record<string, number> = {};
+  for (const record of records) counter[record.status] = (counter[record.status] ?? 0) + 1;
+  return { ...counter, total: records.length };
 }
 
 /** `host|instance|host|1` → bk_host_id; `host|instance|host|10.0.0.1-0-0` → ip, cloud and supplier ids. */
@@ -378,22 +650,51 @@ function formatTime(epochMs: number): string {
 
 // ---- State lookups ----
 
-function subscriptionWithTask(state: EmulatorState, subscriptionId: number): Subscription {
-  const subscription = state.subscriptions.get(subscriptionId);
-  if (subscription === undefined) {
-    throw new NodemanError(NODEMAN_NO_TASK, `subscription ${subscriptionId} does not exist`);
-  }
-  if (subscription.instances.length === 0) {
-    throw new NodemanError(NODEMAN_NO_TASK, `subscription ${subscriptionId} has no task`);
-  }
-  return subscription;
+/** The latest record of each instance (the highest record id: is_latest), of these tasks or of all; by record id. */
+export function latestRecords(subscription: Subscription, taskIds?: Set<number>): Instance[] {
+  const latest = new Map<string, Instance>();
+  for (const record of subscription.records)
+    if (taskIds === undefined || taskIds.has(record.taskId)) latest.set(record.instanceId, record);
+  return [...latest.values()].sort((a, b) => a.recordId - b.recordId);
 }
 
-/** True (and one fewer to go) while the seed says the task is not ready yet. */
-function consumeNotReady(subscription: Subscription): boolean {
-  if (subscription.taskNotReadyFor === 0) return false;
-  subscription.taskNotReadyFor--;
-  return true;
+function taskOf(subscription: Subscription, taskId: number): Task {
+  return subscription.tasks.find((task) => task.taskId === taskId)!;
+}
+
+/** BN handler.py task_result(): task_id_list, every id the subscription's, or its newest task by creation. */
+function selectedTasks(
+  state: EmulatorState,
+  subscriptionId: number,
+  taskIds: number[] | undefined,
+): { subscription: Subscription; tasks: Task[] } {
+  const subscription = state.subscriptions.get(subscriptionId);
+  const known = subscription?.tasks ?? [];
+  if (taskIds?.length) {
+    const missing = taskIds.filter((id) => !known.some((task) => task.taskId === id));
+    if (subscription === undefined || missing.length > 0)
+      throw new NodemanError(NODEMAN_NO_TASK, `subscription task (${missing.join(", ")}) does not exist`);
+    return { subscription, tasks: known.filter((task) => taskIds.includes(task.taskId)) };
+  }
+  const newest = known.at(-1);
+  if (subscription === undefined || newest === undefined)
+    throw new NodemanError(NODEMAN_NO_TASK, `subscription [${subscriptionId}] has no task`);
+  return { subscription, tasks: [newest] };
+}
+
+/** A task whose creation failed → 3800014; one not ready yet (one fewer to go) → 3800015. */
+function checkReady(subscriptionId: number, tasks: Task[]): void {
+  for (const task of tasks) {
+    if (task.createError !== undefined)
+      throw new NodemanError(NODEMAN_CREATE_TASK_FAILED, `failed to create the task: ${task.createError}`);
+  }
+  const waiting = tasks.filter((task) => task.notReadyFor > 0);
+  for (const task of waiting) task.notReadyFor--;
+  if (waiting.length > 0)
+    throw new NodemanError(
+      NODEMAN_TASK_NOT_READY,
+      `the task of subscription ${subscriptionId} is not ready yet, please try again later. task_id_list: [${tasks.map((t) => t.taskId).join(", ")}]`,
+    );
 }
 
 // ---- Parameter validation (3800001, naming the field) ----
@@ -404,6 +705,10 @@ function invalidParam(field: string, problem: string): NodemanError {
 
 function isString(value: unknown): value is string {
   return typeof value === "string";
+}
+
+function isAnything(_value: unknown): _value is unknown {
+  return true;
 }
 
 /** An integer, or a string of digits as DRF's IntegerField accepts. */
@@ -457,26 +762,44 @@ function optionalList<T>(
 
 export interface SubscriptionSnapshot {
   subscriptionId: number;
-  taskId: number;
+  /** The newest task. */
+  taskId: number | null;
   taskNotReadyFor: number;
+  tasks: { taskId: number; pipelineId: string; isAutoTrigger: boolean; records: number }[];
+  /** The latest record of each instance. */
   instances: {
     instanceId: string;
+    taskId: number;
+    /** The record's status. */
     status: NodemanStatus;
+    /** What task_result shows: computed from the steps. */
+    shownStatus: NodemanStatus;
     revoked: boolean;
-    steps: { id: string; type: string; node_name: string; status: NodemanStatus }[];
+    steps: { id: string; type: string; node_name: string; status: NodemanStepStatus }[];
   }[];
 }
 
 export function nodemanSnapshot(state: EmulatorState, nowMs: number): SubscriptionSnapshot[] {
-  return [...state.subscriptions.values()].map((subscription) => ({
-    subscriptionId: subscription.subscriptionId,
-    taskId: subscription.taskId,
-    taskNotReadyFor: subscription.taskNotReadyFor,
-    instances: subscription.instances.map((instance) => ({
-      instanceId: instance.instanceId,
-      status: instance.status,
-      revoked: instance.stepsStopAt !== undefined,
-      steps: instance.steps.map((step) => ({ ...step, status: stepStatus(step.status, instance, nowMs) })),
-    })),
-  }));
+  return [...state.subscriptions.values()].map((subscription) => {
+    const newest = subscription.tasks.at(-1);
+    return {
+      subscriptionId: subscription.subscriptionId,
+      taskId: newest?.taskId ?? null,
+      taskNotReadyFor: newest?.notReadyFor ?? 0,
+      tasks: subscription.tasks.map((task) => ({
+        taskId: task.taskId,
+        pipelineId: task.pipelineId,
+        isAutoTrigger: task.isAutoTrigger,
+        records: subscription.records.filter((record) => record.taskId === task.taskId).length,
+      })),
+      instances: latestRecords(subscription).map((record) => ({
+        instanceId: record.instanceId,
+        taskId: record.taskId,
+        status: record.status,
+        shownStatus: shownStatus(record, nowMs),
+        revoked: record.stepsStopAt !== undefined,
+        steps: record.steps.map((step) => ({ ...step, status: stepStatus(step.status, record, nowMs) })),
+      })),
+    };
+  });
 }

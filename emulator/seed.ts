@@ -19,6 +19,11 @@ export const NODEMAN_STATUSES = [
 export type NodemanStatus = (typeof NODEMAN_STATUSES)[number];
 /** The statuses revoke without a list acts on, and the only ones with a `running_task`. */
 export const NODEMAN_ACTIVE = new Set<NodemanStatus>(["PENDING", "RUNNING"]);
+/** What a step can read: bk-nodeman task_tools.py collect_status() yields only these. */
+export const NODEMAN_STEP_STATUSES = ["PENDING", "RUNNING", "SUCCESS", "FAILED"] as const;
+export type NodemanStepStatus = (typeof NODEMAN_STEP_STATUSES)[number];
+/** A tenant id as bk-user accepts one (bkuser/apps/tenant/constants.py TENANT_ID_REGEX). */
+export const TENANT_ID_PATTERN = /^(?!.*--)[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
 
 export const MRS_JOB_STATES = [
   "NEW",
@@ -45,33 +50,53 @@ const INSTANCE_ID_PATTERN =
 export interface BlueKingApp {
   appCode: string;
   appSecret: string;
+  /** Multi-tenant mode: the app's tenant; absent = a global app, which must send X-Bk-Tenant-Id. */
+  tenantId?: string;
+  /** False: the app is not granted NodeMan's gateway resources or ESB components; default true. */
+  permitted?: boolean;
+  /** The ESB takes bk_username alone from this app (its "skip user auth" list); default false. */
+  userAuthExempt?: boolean;
 }
 export interface BlueKingUser {
   username: string;
   bkToken?: string;
   accessToken?: string;
+  /** Multi-tenant mode: the user's tenant; default "default". */
+  tenantId?: string;
 }
 export interface SeedStep {
   id: string;
   type?: string;
   node_name?: string;
-  /** Defaults to the instance's status. */
-  status?: NodemanStatus;
+  /** Defaults to the instance's status where a step can read it, else PENDING. */
+  status?: NodemanStepStatus;
 }
 export interface SeedInstance {
   /** `{object_type}|{node_type}|{type}|{id}`, e.g. `host|instance|host|1`. */
   instanceId: string;
+  /** The record's status; what task_result shows is computed from the steps. */
   status: NodemanStatus;
   steps?: SeedStep[];
 }
-export interface SeedSubscription {
-  subscriptionId: number;
-  /** Defaults to subscriptionId * 100. */
-  taskId?: number;
-  /** The next n task_result / check_task_ready calls answer "not ready" (3800015 / false). */
-  taskNotReadyFor?: number;
-  /** Empty = a subscription that has no task (3800003). */
+/** One task of a subscription and the records it made. */
+export interface SeedTask {
+  taskId: number;
   instances: SeedInstance[];
+  /** Default `pipeline-{taskId}`; "" = an old task or an agent install, which revoke force-fails instead. */
+  pipelineId?: string;
+  isAutoTrigger?: boolean;
+  /** The next n task_result / check_task_ready calls that look at this task answer "not ready" (3800015 / false). */
+  taskNotReadyFor?: number;
+  /** The task failed to be created: never ready, and task_result / check_task_ready answer 3800014. */
+  createError?: string;
+}
+/** One task (`instances` and the fields of SeedTask beside it), or several (`tasks`, oldest first). */
+export interface SeedSubscription extends Partial<Omit<SeedTask, "instances">> {
+  subscriptionId: number;
+  /** One task's records; taskId defaults to subscriptionId * 100. Empty = a subscription that has no task. */
+  instances?: SeedInstance[];
+  /** Its tasks, oldest first: a record of a later task replaces the instance's earlier ones (is_latest). */
+  tasks?: SeedTask[];
 }
 export interface SeedJob {
   job_id: string;
@@ -107,6 +132,13 @@ export interface SeedState {
     /** API gateway stages that exist; default ["prod"]. */
     stages?: string[];
     subscriptions?: SeedSubscription[];
+    /**
+     * A multi-tenant gateway: only the `system/` resources, and bk-tenant-validate's checks (a global
+     * app must send X-Bk-Tenant-Id). Default false.
+     */
+    multiTenant?: boolean;
+    /** The bk-status-rewrite plugin: the gateway answers its own errors with HTTP 200. Default false. */
+    statusRewrite200?: boolean;
   };
   huawei?: {
     akSk?: AkSkCredentials[];
@@ -151,25 +183,35 @@ export interface Step {
   type: string;
   node_name: string;
   /** As seeded; what a client reads is computed in nodeman.ts (a revoke keeps it RUNNING for a while). */
-  status: NodemanStatus;
+  status: NodemanStepStatus;
 }
+/** A SubscriptionInstanceRecord: one instance in one task. */
 export interface Instance {
   instanceId: string;
   recordId: number;
+  taskId: number;
   /** The record status: a revoke flips it to FAILED at once. */
   status: NodemanStatus;
   steps: Step[];
   createdAt: number;
   startedAt: number;
   finishedAt: number | null;
-  /** Set by the first effective revoke: the running steps read FAILED from then on. */
+  /** Set by the first revoke that marks it: its running steps read FAILED from then on. */
   stepsStopAt?: number;
+}
+export interface Task {
+  taskId: number;
+  pipelineId: string;
+  isAutoTrigger: boolean;
+  notReadyFor: number;
+  createError?: string;
 }
 export interface Subscription {
   subscriptionId: number;
-  taskId: number;
-  taskNotReadyFor: number;
-  instances: Instance[];
+  /** Oldest first, as created. */
+  tasks: Task[];
+  /** Every record of every task, by ascending recordId. */
+  records: Instance[];
 }
 export interface Job {
   job_id: string;
@@ -192,7 +234,13 @@ export interface Job {
   killTakesEffectAt?: number;
 }
 export interface EmulatorState {
-  blueking: { apps: BlueKingApp[]; users: BlueKingUser[]; stages: Set<string> };
+  blueking: {
+    apps: BlueKingApp[];
+    users: BlueKingUser[];
+    stages: Set<string>;
+    multiTenant: boolean;
+    statusRewrite200: boolean;
+  };
   huawei: { akSk: AkSkCredentials[]; tokens: Set<string>; expiredTokens: Set<string> };
   subscriptions: Map<number, Subscription>;
   /** projectId → clusterId → cluster. */
@@ -221,6 +269,9 @@ export function loadSeed(seed: unknown, now: Date): EmulatorState {
       apps: listAt(blueking.apps, "seed.blueking.apps", readApp) ?? DEMO_CREDENTIALS.blueking.apps,
       users: listAt(blueking.users, "seed.blueking.users", readUser) ?? DEMO_CREDENTIALS.blueking.users,
       stages: new Set(listAt(blueking.stages, "seed.blueking.stages", readStage) ?? ["prod"]),
+      multiTenant: optional(blueking.multiTenant, "seed.blueking.multiTenant", booleanAt) ?? false,
+      statusRewrite200:
+        optional(blueking.statusRewrite200, "seed.blueking.statusRewrite200", booleanAt) ?? false,
     },
     huawei: {
       akSk: listAt(huawei.akSk, "seed.huawei.akSk", readAkSk) ?? DEMO_CREDENTIALS.huawei.akSk,
@@ -247,6 +298,9 @@ function readApp(value: unknown, path: string): BlueKingApp {
   return {
     appCode: stringAt(app.appCode, `${path}.appCode`),
     appSecret: stringAt(app.appSecret, `${path}.appSecret`),
+    tenantId: optional(app.tenantId, `${path}.tenantId`, tenantAt),
+    permitted: optional(app.permitted, `${path}.permitted`, booleanAt),
+    userAuthExempt: optional(app.userAuthExempt, `${path}.userAuthExempt`, booleanAt),
   };
 }
 
@@ -256,7 +310,14 @@ function readUser(value: unknown, path: string): BlueKingUser {
     username: stringAt(user.username, `${path}.username`),
     bkToken: optional(user.bkToken, `${path}.bkToken`, stringAt),
     accessToken: optional(user.accessToken, `${path}.accessToken`, stringAt),
+    tenantId: optional(user.tenantId, `${path}.tenantId`, tenantAt),
   };
+}
+
+function tenantAt(value: unknown, path: string): string {
+  const tenant = stringAt(value, path);
+  if (!TENANT_ID_PATTERN.test(tenant)) fail(path, "must be a tenant id such as default (bk-user's rule)");
+  return tenant;
 }
 
 function readStage(value: unknown, path: string): string {
@@ -290,29 +351,77 @@ function readSubscriptions(value: unknown, nowMs: number): Map<number, Subscript
 function readSubscription(value: unknown, path: string, nowMs: number): Subscription {
   const seed = objectAt(value, path);
   const subscriptionId = integerAt(seed.subscriptionId, `${path}.subscriptionId`, 1);
-  const instances = (
-    listAt(seed.instances, `${path}.instances`, (v, p) => readInstance(v, p, nowMs)) ?? []
-  ).map((instance, index): Instance => ({ ...instance, recordId: subscriptionId * 1000 + index + 1 }));
-  const ids = new Set(instances.map((instance) => instance.instanceId));
-  if (ids.size !== instances.length) fail(`${path}.instances`, "lists an instance id twice");
+  const single = ["taskId", "instances", "pipelineId", "isAutoTrigger", "taskNotReadyFor", "createError"];
+  let tasks: { task: Task; instances: SeedInstanceRead[] }[];
+  if (seed.tasks !== undefined) {
+    const mixed = single.find((field) => seed[field] !== undefined);
+    if (mixed) fail(`${path}.${mixed}`, "goes inside tasks[] when tasks is given");
+    tasks = listAt(seed.tasks, `${path}.tasks`, (v, p) => readTask(v, p, undefined, nowMs)) ?? [];
+  } else {
+    const instances = listAt(seed.instances, `${path}.instances`, (v, p) => readInstance(v, p, nowMs));
+    if (instances === undefined) fail(`${path}.instances`, "or tasks is required");
+    // No records: a subscription that has no task.
+    tasks = instances.length === 0 ? [] : [readTask(seed, path, subscriptionId * 100, nowMs)];
+  }
+  if (new Set(tasks.map(({ task }) => task.taskId)).size !== tasks.length)
+    fail(`${path}.tasks`, "lists a taskId twice");
+  const records: Instance[] = [];
+  for (const { task, instances } of tasks) {
+    if (new Set(instances.map((i) => i.instanceId)).size !== instances.length)
+      fail(`${path}.instances`, `lists an instance id twice in task ${task.taskId}`);
+    for (const instance of instances)
+      records.push({
+        ...instance,
+        taskId: task.taskId,
+        recordId: subscriptionId * 1000 + records.length + 1,
+      });
+  }
+  return { subscriptionId, tasks: tasks.map(({ task }) => task), records };
+}
+
+type SeedInstanceRead = Omit<Instance, "recordId" | "taskId">;
+
+function readTask(
+  value: unknown,
+  path: string,
+  defaultTaskId: number | undefined,
+  nowMs: number,
+): { task: Task; instances: SeedInstanceRead[] } {
+  const seed = objectAt(value, path);
+  const taskId =
+    defaultTaskId === undefined
+      ? integerAt(seed.taskId, `${path}.taskId`, 1)
+      : (optional(seed.taskId, `${path}.taskId`, (v, p) => integerAt(v, p, 1)) ?? defaultTaskId);
+  const pipelineId = optional(seed.pipelineId, `${path}.pipelineId`, (v, p) => {
+    if (typeof v !== "string") fail(p, 'must be a string ("" = a task without pipeline)');
+    return v;
+  });
   return {
-    subscriptionId,
-    taskId: optional(seed.taskId, `${path}.taskId`, (v, p) => integerAt(v, p, 1)) ?? subscriptionId * 100,
-    taskNotReadyFor:
-      optional(seed.taskNotReadyFor, `${path}.taskNotReadyFor`, (v, p) => integerAt(v, p, 0)) ?? 0,
-    instances,
+    task: {
+      taskId,
+      pipelineId: pipelineId ?? `pipeline-${taskId}`,
+      isAutoTrigger: optional(seed.isAutoTrigger, `${path}.isAutoTrigger`, booleanAt) ?? false,
+      notReadyFor:
+        optional(seed.taskNotReadyFor, `${path}.taskNotReadyFor`, (v, p) => integerAt(v, p, 0)) ?? 0,
+      createError: optional(seed.createError, `${path}.createError`, stringAt),
+    },
+    instances: listAt(seed.instances, `${path}.instances`, (v, p) => readInstance(v, p, nowMs)) ?? [],
   };
 }
 
-function readInstance(value: unknown, path: string, nowMs: number): Omit<Instance, "recordId"> {
+function readInstance(value: unknown, path: string, nowMs: number): SeedInstanceRead {
   const seed = objectAt(value, path);
   const instanceId = stringAt(seed.instanceId, `${path}.instanceId`);
   if (!INSTANCE_ID_PATTERN.test(instanceId)) {
     fail(`${path}.instanceId`, "must read {object_type}|{node_type}|{type}|{id}, e.g. host|instance|host|1");
   }
   const status = oneOf(seed.status, NODEMAN_STATUSES, `${path}.status`);
-  const steps = listAt(seed.steps, `${path}.steps`, (v, p) => readStep(v, p, status)) ?? [
-    { id: "agent", type: "AGENT", node_name: "Install agent", status },
+  // A step reads what its record reads where a step can (PENDING, RUNNING, SUCCESS, FAILED), else PENDING.
+  const stepDefault = (NODEMAN_STEP_STATUSES as readonly string[]).includes(status)
+    ? (status as NodemanStepStatus)
+    : "PENDING";
+  const steps = listAt(seed.steps, `${path}.steps`, (v, p) => readStep(v, p, stepDefault)) ?? [
+    { id: "agent", type: "AGENT", node_name: "Install agent", status: stepDefault },
   ];
   const startedAt = nowMs - 60_000;
   return {
@@ -325,14 +434,14 @@ function readInstance(value: unknown, path: string, nowMs: number): Omit<Instanc
   };
 }
 
-function readStep(value: unknown, path: string, instanceStatus: NodemanStatus): Step {
+function readStep(value: unknown, path: string, instanceStatus: NodemanStepStatus): Step {
   const seed = objectAt(value, path);
   return {
     id: stringAt(seed.id, `${path}.id`),
     type: optional(seed.type, `${path}.type`, stringAt) ?? "AGENT",
     node_name: optional(seed.node_name, `${path}.node_name`, stringAt) ?? "Install agent",
     status:
-      optional(seed.status, `${path}.status`, (v, p) => oneOf(v, NODEMAN_STATUSES, p)) ?? instanceStatus,
+      optional(seed.status, `${path}.status`, (v, p) => oneOf(v, NODEMAN_STEP_STATUSES, p)) ?? instanceStatus,
   };
 }
 

@@ -25,10 +25,10 @@ import {
 import type { Emulator, EmulatorOptions, StateSnapshot } from "./types";
 import { handleMrs, mrsGatewayReply, mrsSnapshot, MRS_THROTTLED, resolveMrs } from "./mrs";
 import {
-  GATEWAY_RATE_LIMITED,
   handleNodeman,
-  nodemanGatewayReply,
+  nodemanServerErrorReply,
   nodemanSnapshot,
+  nodemanThrottledReply,
   resolveNodeman,
 } from "./nodeman";
 import { RateLimiter } from "./rateLimit";
@@ -195,14 +195,17 @@ export class EmulatorServer implements Emulator {
     if (resolution.route === "unknown") return this.answer(exchange);
     if (this.rateLimiter !== undefined && !this.rateLimiter.tryAcquire()) {
       entry.fault = "rate-limit";
-      return this.send(exchange, throttledReply(resolution, exchange.requestId, { "Retry-After": "1" }));
+      return this.send(
+        exchange,
+        throttledReply(this.world, resolution, exchange.requestId, { "Retry-After": "1" }),
+      );
     }
     const fault = this.faults.take(resolution.route);
     if (fault === undefined) return this.answer(exchange);
     entry.fault = describeFault(fault);
     switch (fault.kind) {
       case "status":
-        return this.send(exchange, statusFaultReply(resolution, fault, exchange.requestId));
+        return this.send(exchange, statusFaultReply(this.world, resolution, fault, exchange.requestId));
       case "reply":
         return this.send(exchange, customReply(fault));
       case "reset":
@@ -284,31 +287,34 @@ function requestIdHeader(resolution: Resolution): string | undefined {
 }
 
 /** What the route's gateway answers when it throttles: its own code, which clients retry on. */
-function throttledReply(resolution: Resolution, requestId: string, headers: Record<string, string>): Reply {
+function throttledReply(
+  state: EmulatorState,
+  resolution: Resolution,
+  requestId: string,
+  headers: Record<string, string>,
+): Reply {
   return resolution.api === "mrs"
     ? mrsGatewayReply(429, MRS_THROTTLED, "The throttling threshold has been reached", { requestId }, headers)
-    : nodemanGatewayReply(
-        resolution.transport,
-        429,
-        GATEWAY_RATE_LIMITED,
-        "API rate limit exceeded",
-        headers,
-      );
+    : nodemanThrottledReply(state, resolution.transport, headers);
 }
 
 /**
- * An injected status. 429 is the gateway throttling. Other statuses are infrastructure failures (a
- * proxy or the gateway's own 5xx): plain text with no service error code, so that no client takes
- * them for a business answer such as MRS's "500 with error_code 0175". That one is a `reply` fault.
+ * An injected status. 429 is the gateway throttling; 500 on NodeMan is NodeMan's own unexpected
+ * error, as its middleware answers it. Other statuses are infrastructure failures (a proxy or the
+ * gateway's own 5xx): plain text with no service error code, so that no client takes them for a
+ * business answer such as MRS's "500 with error_code 0175". That one is a `reply` fault.
  */
 function statusFaultReply(
+  state: EmulatorState,
   resolution: Resolution,
   fault: Extract<Fault, { kind: "status" }>,
   requestId: string,
 ): Reply {
   const headers: Record<string, string> =
     fault.retryAfterSeconds === undefined ? {} : { "Retry-After": String(fault.retryAfterSeconds) };
-  if (fault.status === 429) return throttledReply(resolution, requestId, headers);
+  if (fault.status === 429) return throttledReply(state, resolution, requestId, headers);
+  if (fault.status === 500 && resolution.api === "nodeman")
+    return nodemanServerErrorReply(resolution.transport, headers);
   return {
     status: fault.status,
     headers: { "Content-Type": "text/plain; charset=utf-8", ...headers },

@@ -9,7 +9,14 @@
 import type { Reporter } from "../core/reporter";
 import { NetworkError } from "../errors";
 import { redactDeep, redactor, requestSecrets } from "./redact";
-import { decideRetry, maxThrottledAnswers, type AttemptOutcome } from "./retry";
+import {
+  decideRetry,
+  isThrottled,
+  maxThrottledAnswers,
+  needsDecision,
+  type AnswerClass,
+  type AttemptOutcome,
+} from "./retry";
 import type { HttpSettings } from "./settings";
 
 export interface HttpRequest {
@@ -34,6 +41,15 @@ export interface HttpRequest {
   }) => Record<string, string>;
   /** True when a 5xx answer carries a service error code: a business failure, not a fault. */
   isBusinessError?: (status: number, data: unknown) => boolean;
+  /**
+   * What the answer is by the code it carries, whatever its status (retry.ts `AnswerClass`): for
+   * services whose gateway answers throttling or faults with HTTP 200. Undefined: the status decides.
+   */
+  classify?: (answer: {
+    status: number;
+    data: unknown;
+    headers: Record<string, string>;
+  }) => AnswerClass | undefined;
 }
 
 export interface HttpResponse {
@@ -217,13 +233,15 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
             responseHeaders[name.toLowerCase()] = redact(String(value));
         }
         // Masked after parsing, so that no structure changes; and in a raw (non-JSON) text too.
-        const data = parseBody(typeof response.data === "string" ? response.data : "");
+        const data = redactDeep(parseBody(typeof response.data === "string" ? response.data : ""), redact);
+        const answer = request.classify?.({ status: response.status, data, headers: responseHeaders });
         return {
           outcome: {
             kind: "response",
             status: response.status,
-            data: redactDeep(data, redact),
+            data,
             retryAfterSeconds: parseRetryAfter(responseHeaders["retry-after"]),
+            ...(answer && { answer }),
           },
           headers: responseHeaders,
         };
@@ -261,19 +279,18 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
     for (let attemptNumber = 1; ; attemptNumber++) {
       const { outcome, headers, cutOff } = await attempt(request, url, deadline);
       const requestId = headers["x-request-id"] ?? headers["x-bkapi-request-id"];
-      if (outcome.kind === "response" && outcome.status === 429) throttledAnswers++;
-      const decision =
-        outcome.kind === "response" && outcome.status < 400
-          ? undefined
-          : decideRetry(
-              outcome,
-              attemptNumber - throttledAnswers,
-              now() - started,
-              settings,
-              random(),
-              request.isBusinessError,
-              throttledAnswers,
-            );
+      if (isThrottled(outcome)) throttledAnswers++;
+      const decision = !needsDecision(outcome)
+        ? undefined
+        : decideRetry(
+            outcome,
+            attemptNumber - throttledAnswers,
+            now() - started,
+            settings,
+            random(),
+            request.isBusinessError,
+            throttledAnswers,
+          );
       // A retry whose delay would end at or past the deadline is not made.
       const atDeadline =
         cutOff ||
@@ -309,7 +326,7 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
       if (decision.throttled) {
         endpointFor(url).pause(now() + decision.delayMs);
         reporter.info(
-          `${request.service}: ${request.operation}: throttled (HTTP 429${id}, ${throttledAnswers} of at most ${maxThrottledAnswers}); retrying in ${delay}`,
+          `${request.service}: ${request.operation}: throttled (${decision.reason}${id}, ${throttledAnswers} of at most ${maxThrottledAnswers}); retrying in ${delay}`,
         );
       } else {
         reporter.info(

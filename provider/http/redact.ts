@@ -76,8 +76,10 @@ export function redactor(secrets: readonly string[]): Redact {
   if (forms.length === 0) return (text) => text;
   return (text) => {
     let result = text;
-    for (const form of forms) result = result.split(form).join(mask);
+    for (const form of forms) if (result.includes(form)) result = result.split(form).join(mask);
     for (const form of forms) {
+      // A cut secret's start ends the text only if the text's last characters occur in the secret.
+      if (!form.includes(result.slice(-minSecretLength))) continue;
       for (let length = form.length - 1; length >= minSecretLength; length--) {
         if (!result.endsWith(form.slice(0, length))) continue;
         result = result.slice(0, -length) + mask;

@@ -57,6 +57,13 @@ export const bluekingProperties = credentials(bluekingSettingSpecs, {
   apigwUrlTemplate: {
     description: "API gateway URL template with {api_name}, e.g. https://bkapi.example.com/api/{api_name}",
   },
+  apigwPathPrefix: {
+    description:
+      'Path of NodeMan\'s resources after the stage: "" or "system/" (default "system/" with a tenantId, "" otherwise)',
+  },
+  tenantId: {
+    description: "Tenant of a multi-tenant BlueKing, sent as X-Bk-Tenant-Id on every API gateway request",
+  },
 });
 
 const s = httpSettingSpecs;

@@ -42,9 +42,22 @@ describe("end-to-end with the Pulumi CLI", function () {
   it("1. preview shows both creates and what they will terminate, and sends no kill or revoke", async () => {
     const { output } = await stack.pulumi(["preview"]);
     expect(output).to.match(/MRS job nightly-etl \(job-running\) RUNNING.*: will be killed/);
-    expect(output).to.include("NodeMan subscription 42: 3 of 4 instances RUNNING will be revoked");
+    // The route and host it goes to, and the instances the revoke will act on (issue 17).
+    const host = new URL(emulator.url).host;
+    expect(output).to.include(
+      `NodeMan subscription 42 via apigw at ${host}: 3 of 4 instance(s) running will be revoked: host|instance|host|1, host|instance|host|127.0.0.1-0-0, host|instance|host|2`,
+    );
     expect(output).to.match(/\+\s+\S*MrsJobTermination\s+kill-job\s+create/);
     expect(output).to.match(/\+\s+\S*NodemanTaskTermination\s+revoke-tasks\s+create/);
+    // Listed instances: the running one named, the finished one left alone.
+    await stack.setConfig({
+      "e2e:instanceIds": JSON.stringify(["host|instance|host|1", "host|instance|host|4"]),
+    });
+    const listed = await stack.pulumi(["preview"]);
+    expect(listed.output).to.include(
+      `NodeMan subscription 42 via apigw at ${host}: 1 of 2 listed instance(s) running will be revoked: host|instance|host|1; not running, left alone: host|instance|host|4 (SUCCESS)`,
+    );
+    await stack.pulumi(["config", "rm", "e2e:instanceIds"]);
     expect(kills() + revokes()).to.equal(0);
   });
 

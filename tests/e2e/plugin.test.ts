@@ -166,7 +166,7 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
         lines.some((l) => /^MRS job nightly-etl \(job-running\) RUNNING.*: will be killed$/.test(l)),
     );
     expect(diagnosticsOf(output, "termination:index:NodemanTaskTermination (revoke-tasks):")).to.include(
-      "NodeMan subscription 42: 3 of 4 instances RUNNING will be revoked",
+      `NodeMan subscription 42 via apigw at ${new URL(emulator.url).host}: 3 of 4 instance(s) running will be revoked: host|instance|host|1, host|instance|host|127.0.0.1-0-0, host|instance|host|2`,
     );
     // Nothing stands under the Stack: that is where a dynamic provider's lines go.
     expect(output).to.not.match(/pulumi:pulumi:Stack \([^)]*\):\n/);
@@ -207,15 +207,15 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
       revokes: emulator.effectiveCount("nodeman.revoke"),
     }).to.deep.equal({ kills: 1, revokes: 1 });
     // supportsPreview: the one preflight read runs in the preview's Create; the update adds none.
-    // The NodeMan revoke reads nothing first, so one read precedes it; the MRS kill reads the job's
-    // state itself right before killing it, so two precede the kill.
+    // Both creates read their target right before terminating it (NodeMan since wave 5: which of
+    // the instances run, and in which tasks), so two reads precede the revoke and two the kill.
     const requests = since(before);
     const upTo = (route: string) =>
       requests.slice(
         0,
         requests.findIndex((r) => r.route === route),
       );
-    expect(reads(upTo("nodeman.revoke"), "nodeman.task_result", 42)).to.equal(1);
+    expect(reads(upTo("nodeman.revoke"), "nodeman.task_result", 42)).to.equal(2);
     expect(reads(upTo("mrs.kill"), "mrs.get_job", "job-running")).to.equal(2);
     expect(output.match(/will be killed/g)?.length).to.equal(
       output.split("Updating (")[0].match(/will be killed/g)?.length,

@@ -49,7 +49,7 @@ describe("emulator: faults", () => {
     emulator.injectFault({ route: "nodeman.revoke", fault: { kind: "status", status: 429 } });
     const result = await gateway(emulator, "revoke", { subscription_id: 42 });
     expect(result.status).to.equal(429);
-    expect(result.headers["x-bkapi-error-code"]).to.equal("1642901");
+    expect(result.headers["x-bkapi-error-code"]).to.equal("1642902");
     expect(result.headers["x-bkapi-request-id"]).to.match(UUID);
     expect(result.headers).not.to.have.property("retry-after");
   });
@@ -231,8 +231,8 @@ describe("emulator: faults", () => {
       Array.from({ length: 8 }, () => gateway(emulator, "check_task_ready", { subscription_id: 42 })),
     );
     const limited = nodeman.find((result) => result.status === 429);
-    expect(limited?.headers["x-bkapi-error-code"]).to.equal("1642901");
-    expect(limited?.json<Envelope>()).to.include({ result: false, code: 1642901 });
+    expect(limited?.headers["x-bkapi-error-code"]).to.equal("1642902");
+    expect(limited?.json<Envelope>()).to.include({ result: false, code: 1642902 });
     expect(emulator.requests().some((request) => request.fault === "rate-limit")).to.equal(true);
   });
 });

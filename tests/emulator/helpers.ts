@@ -174,8 +174,8 @@ export const goodCredentials = {
 
 export const esbPath = (operation: NodemanOperation) =>
   `/api/c/compapi/v2/nodeman/backend/api/subscription/${operation}/`;
-export const gatewayPath = (operation: NodemanOperation, stage = "prod") =>
-  `/api/bk-nodeman/${stage}/backend/api/subscription/${operation}/`;
+export const gatewayPath = (operation: NodemanOperation, stage = "prod", prefix = "") =>
+  `/api/bk-nodeman/${stage}/${prefix}backend/api/subscription/${operation}/`;
 
 /** ESB: the common args travel in the body. */
 export function esb(
@@ -192,22 +192,31 @@ export function esb(
   });
 }
 
-/** API gateway: credentials in X-Bkapi-Authorization (a string is sent as is; null = no header). */
+export interface GatewayOptions {
+  /** A string is sent as is; null = no header. */
+  authorization?: Record<string, unknown> | string | null;
+  stage?: string;
+  /** "" (default) or "system/". */
+  prefix?: string;
+  headers?: Record<string, string>;
+}
+
+/** API gateway: credentials in X-Bkapi-Authorization. */
 export function gateway(
   emulator: Emulator,
   operation: NodemanOperation,
   params: Record<string, unknown>,
-  options: { authorization?: Record<string, unknown> | string | null; stage?: string } = {},
+  options: GatewayOptions = {},
 ): Promise<HttpResult> {
   const authorization = options.authorization === undefined ? goodCredentials : options.authorization;
-  const headers: Record<string, string> = { "content-type": "application/json" };
+  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
   if (authorization !== null) {
     headers["X-Bkapi-Authorization"] =
       typeof authorization === "string" ? authorization : JSON.stringify(authorization);
   }
   return rawRequest(emulator, {
     method: "POST",
-    target: gatewayPath(operation, options.stage),
+    target: gatewayPath(operation, options.stage, options.prefix),
     headers,
     body: JSON.stringify(params),
   });
@@ -217,16 +226,27 @@ export async function nodemanData<T>(
   emulator: Emulator,
   operation: NodemanOperation,
   params: Record<string, unknown>,
+  options: GatewayOptions = {},
 ) {
-  const envelope = (await gateway(emulator, operation, params)).json<Envelope<T>>();
+  const envelope = (await gateway(emulator, operation, params, options)).json<Envelope<T>>();
   if (!envelope.result) throw new Error(`${operation} failed: ${envelope.message}`);
   return envelope.data;
 }
 
+export interface TaskResultStep {
+  id: string;
+  type: string;
+  status: string;
+  node_name: string;
+  target_hosts: { status: string; sub_steps: { status: string; log: string }[] }[];
+  [field: string]: unknown;
+}
+
 export interface TaskResultItem {
   instance_id: string;
+  task_id: number;
   status: string;
-  steps: { id: string; type: string; status: string; node_name: string }[];
+  steps: TaskResultStep[];
   [field: string]: unknown;
 }
 

@@ -219,13 +219,50 @@ export const cases: Case[] = [
       {
         op: "preview",
         inputs: { subscriptionId: 42 },
-        lines: [/subscription 42: 3 of 4 instances RUNNING will be revoked/],
+        lines: [
+          /subscription 42 via apigw at 127\.0\.0\.1:\d+: 3 of 4 instance\(s\) running will be revoked: host\|instance\|host\|1, /,
+        ],
       },
       {
         op: "create",
         inputs: { subscriptionId: 42 },
         outs: { outcome: "terminated", resolvedRoute: "apigw", subscriptionId: 42 },
       },
+    ],
+    requests: { "nodeman.revoke": 1 },
+  },
+  {
+    name: "NodeMan: a listed host that finished is named in the preview and left alone by the revoke",
+    type: "NodemanTaskTermination",
+    config: apigw,
+    steps: [
+      {
+        op: "preview",
+        inputs: { subscriptionId: 42, instanceIds: ["host|instance|host|4", "host|instance|host|2"] },
+        lines: [
+          /1 of 2 listed instance\(s\) running will be revoked: host\|instance\|host\|2; not running, left alone: host\|instance\|host\|4 \(SUCCESS\)/,
+        ],
+      },
+      {
+        op: "create",
+        inputs: { subscriptionId: 42, instanceIds: ["host|instance|host|4", "host|instance|host|2"] },
+        outs: { outcome: "terminated", skippedInstanceIds: ["host|instance|host|4"] },
+      },
+    ],
+    requests: { "nodeman.revoke": 1 },
+  },
+  {
+    name: "NodeMan: a multi-tenant gateway, reached with blueking:tenantId under system/",
+    type: "NodemanTaskTermination",
+    config: (url) => ({ ...apigw(url), "blueking:tenantId": "default" }),
+    seed: (seed) => ({ ...seed, blueking: { ...seed.blueking, multiTenant: true } }),
+    steps: [
+      {
+        op: "preview",
+        inputs: { subscriptionId: 42 },
+        lines: [/subscription 42 via apigw at 127\.0\.0\.1:\d+: 3 of 4 instance\(s\) running/],
+      },
+      { op: "create", inputs: { subscriptionId: 42 }, outs: { outcome: "terminated" } },
     ],
     requests: { "nodeman.revoke": 1 },
   },

@@ -107,6 +107,7 @@ describe("every API error code reaches the user intact", () => {
     const body = envelope(3800003, "subscription has no task");
     emulator.injectFault({
       route: "nodeman.task_result",
+      after: "nodeman.revoke",
       times: -1,
       fault: { kind: "reply", status: 200, body },
     });
@@ -124,6 +125,7 @@ describe("every API error code reaches the user intact", () => {
     const body = envelope(3800001, "instance_id_list: not a valid list");
     emulator.injectFault({
       route: "nodeman.task_result",
+      after: "nodeman.revoke",
       times: -1,
       fault: { kind: "reply", status: 200, body },
     });

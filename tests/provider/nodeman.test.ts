@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";
 import { NODEMAN_STATUSES } from "../../emulator/seed";
 import { getNodemanSubscriptionStatus, isApiError, TerminationIncompleteError } from "../../provider";
+import type { InstanceStatus } from "../../provider/targets/nodeman/outputs.generated";
 import { nodemanTarget } from "../../provider/targets/nodeman/target";
 import { UNKNOWN } from "../../provider/validation/fields";
 import {
@@ -48,18 +49,59 @@ describe("NodemanTaskTermination provider against the emulator", () => {
     });
   }
 
-  it("revokes only the listed instances, whatever their status", async () => {
-    const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+  // Until wave 5 this test read "revokes only the listed instances, whatever their status" and
+  // expected host 4 (SUCCESS) FAILED: the revoke sent it, and NodeMan marked a finished host failed.
+  it("revokes only the listed instances that run: a finished one is reported, not sent, and keeps its result", async () => {
+    const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
     const { outs } = await provider.create({
       subscriptionId: 42,
       instanceIds: ["host|instance|host|1", "host|instance|host|4"],
     });
     expect(statusOf(outs)).to.deep.equal({
       "host|instance|host|1": "FAILED",
-      "host|instance|host|4": "FAILED",
+      "host|instance|host|4": "SUCCESS",
     });
+    expect(outs.skippedInstanceIds).to.deep.equal(["host|instance|host|4"]);
+    expect(
+      (outs.instances as InstanceStatus[]).find((i) => i.instanceId === "host|instance|host|1"),
+    ).to.include({
+      revoked: true,
+      taskId: 4200,
+    });
+    expect(revokes().map((r) => r.body)).to.deep.equal([
+      { subscription_id: 42, instance_id_list: ["host|instance|host|1"] },
+    ]);
+    const records = emulator.state().nodeman.subscriptions[0].instances;
+    expect(records.find((i) => i.instanceId === "host|instance|host|4")?.status).to.equal("SUCCESS");
+    // One read before the revoke, the one create already makes; then the wait's.
+    expect(emulator.requests().map((r) => r.route)[0]).to.equal("nodeman.task_result");
+    expect(lines.join("\n")).not.to.include("host|instance|host|4 (SUCCESS) will");
     const live = await provider.read("nodeman/42@1", { subscriptionId: 42 });
     expect(statusOf(live.props)["host|instance|host|2"]).to.equal("RUNNING");
+  });
+
+  it("with none of the listed instances running, sends nothing: nothing-running, each reported", async () => {
+    const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+    const { outs } = await provider.create({
+      subscriptionId: 42,
+      instanceIds: ["host|instance|host|4", "host|instance|host|77"],
+    });
+    expect(outs.outcome).to.equal("nothing-running");
+    expect(outs.skippedInstanceIds).to.deep.equal(["host|instance|host|4", "host|instance|host|77"]);
+    expect(statusOf(outs)).to.deep.equal({ "host|instance|host|4": "SUCCESS" });
+    expect(revokes()).to.deep.equal([]);
+    const error = await caught(
+      provider.create({
+        subscriptionId: 42,
+        instanceIds: ["host|instance|host|4"],
+        whenNothingRunning: "fail",
+      }),
+    );
+    expect(error.message)
+      .to.include("not running, left alone: host|instance|host|4 (SUCCESS)")
+      .and.include("3800016")
+      .and.include("whenNothingRunning");
+    expect(revokes()).to.deep.equal([]);
   });
 
   it("treats 3800016 (nothing running) as done by default, recording the statuses", async () => {
@@ -91,18 +133,21 @@ describe("NodemanTaskTermination provider against the emulator", () => {
       "3800003",
       200,
     ],
+    // Until wave 5 the gateway's refusals read 401 and the ESB's 1306101: the gateway answers a
+    // refused app or user 400/1640001 (bk-auth-validate.lua, errorx.lua new_invalid_args), the ESB
+    // 1306000 (esb channel/base.py CommonAPIError); 1306101 means a component that cannot load.
     [
       "a wrong app secret on the gateway",
       () => ({ ...bluekingConfig(emulator.url, "apigw"), "blueking:appSecret": "x" + secrets.appSecret }),
       { subscriptionId: 42 },
       "1640001",
-      401,
+      400,
     ],
     [
       "a wrong app secret on the ESB",
       () => ({ ...bluekingConfig(emulator.url, "esb"), "blueking:appSecret": "x" + secrets.appSecret }),
       { subscriptionId: 42 },
-      "1306101",
+      "1306000",
       200,
     ],
     [
@@ -110,7 +155,7 @@ describe("NodemanTaskTermination provider against the emulator", () => {
       () => ({ ...bluekingConfig(emulator.url, "apigw"), "blueking:bkToken": "x" + secrets.bkToken }),
       { subscriptionId: 42 },
       "1640001",
-      401,
+      400,
     ],
   ];
   for (const [name, config, inputs, code, status] of apiErrors) {
@@ -175,28 +220,57 @@ describe("NodemanTaskTermination provider against the emulator", () => {
     expect(emulator.requests()).to.deep.equal([]);
   });
 
+  // The preview lines name the route and host and the instances (issue 17): until wave 5 they read
+  // "NodeMan subscription 42: 3 of 4 instances RUNNING will be revoked".
   describe("preflight in check (read-only)", () => {
-    const table: [string, Record<string, unknown>, string][] = [
+    const host = () => new URL(emulator.url).host;
+    const table: [string, Record<string, unknown>, () => string][] = [
       [
         "every running instance",
         { subscriptionId: 42 },
-        "NodeMan subscription 42: 3 of 4 instances RUNNING will be revoked",
+        () =>
+          `NodeMan subscription 42 via apigw at ${host()}: 3 of 4 instance(s) running will be revoked: host|instance|host|1, host|instance|host|127.0.0.1-0-0, host|instance|host|2`,
       ],
       [
-        "listed instances, one unknown",
-        { subscriptionId: 42, instanceIds: ["host|instance|host|1", "host|instance|host|77"] },
-        "NodeMan subscription 42: 1 of 1 instances RUNNING will be revoked (1 listed instance(s) not in the subscription: host|instance|host|77)",
+        "listed instances, one finished and one unknown",
+        {
+          subscriptionId: 42,
+          instanceIds: ["host|instance|host|1", "host|instance|host|4", "host|instance|host|77"],
+        },
+        () =>
+          `NodeMan subscription 42 via apigw at ${host()}: 1 of 2 listed instance(s) running will be revoked: host|instance|host|1; not running, left alone: host|instance|host|4 (SUCCESS) (1 listed instance(s) not in the subscription: host|instance|host|77)`,
       ],
-      ["nothing running", { subscriptionId: 43 }, "NodeMan subscription 43: nothing running: nothing to do"],
+      [
+        "nothing running",
+        { subscriptionId: 43 },
+        () => `NodeMan subscription 43 via apigw at ${host()}: nothing running: nothing to do`,
+      ],
     ];
     for (const [name, inputs, line] of table) {
       it(`shows ${name}, sending only a read`, async () => {
         const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
         expect((await provider.check({}, inputs)).failures).to.deep.equal([]);
-        expect(lines).to.deep.equal([line]);
+        expect(lines).to.deep.equal([line()]);
         expect(emulator.requests().map((r) => r.route)).to.deep.equal(["nodeman.task_result"]);
       });
     }
+
+    it("names a handful of instances, then how many more", async () => {
+      const seed = baseSeed();
+      seed.blueking!.subscriptions!.push({
+        subscriptionId: 45,
+        instances: Array.from({ length: 8 }, (_, i) => ({
+          instanceId: `host|instance|host|${10 + i}`,
+          status: "RUNNING" as const,
+        })),
+      });
+      emulator.seed(seed);
+      const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
+      expect((await provider.check({}, { subscriptionId: 45 })).failures).to.deep.equal([]);
+      expect(lines).to.deep.equal([
+        `NodeMan subscription 45 via esb at ${host()}: 8 of 8 instance(s) running will be revoked: host|instance|host|10, host|instance|host|11, host|instance|host|12, host|instance|host|13, host|instance|host|14 and 3 more`,
+      ]);
+    });
 
     it("fails the preview on a subscription without task, naming subscriptionId", async () => {
       const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
@@ -269,12 +343,14 @@ describe("NodemanTaskTermination: what counts as running", () => {
     emulator = await startEmulator({ seed: failedWithPendingStep() });
     const { provider, lines } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
     expect((await provider.check({}, { subscriptionId: 50 })).failures).to.deep.equal([]);
-    expect(lines).to.deep.equal(["NodeMan subscription 50: 1 of 2 instances RUNNING will be revoked"]);
+    expect(lines).to.deep.equal([
+      `NodeMan subscription 50 via apigw at ${new URL(emulator.url).host}: 1 of 2 instance(s) running will be revoked: ${H1}`,
+    ]);
     const { outs } = await provider.create({ subscriptionId: 50, waitTimeoutSeconds: 2 });
     expect(outs.outcome).to.equal("terminated");
     expect(outs.instances).to.deep.equal([
-      { instanceId: H1, status: "FAILED" },
-      { instanceId: H2, status: "FAILED" },
+      { instanceId: H1, status: "FAILED", taskId: 5000, revoked: true },
+      { instanceId: H2, status: "FAILED", taskId: 5000 },
     ]);
   });
 
@@ -312,7 +388,7 @@ describe("NodemanTaskTermination: reading task_result to the end, exactly", () =
   const H1 = "host|instance|host|1";
   const H2 = "host|instance|host|2";
   const host = (n: number) => `host|instance|host|${n}`;
-  const ok = (data: unknown) => ({ result: true, code: 0, message: "success", data });
+  const ok = (data: unknown) => ({ result: true, code: 0, message: "", data });
   const item = (instanceId: string, status: string, steps: string[] = [status]) => ({
     instance_id: instanceId,
     status,
@@ -330,10 +406,14 @@ describe("NodemanTaskTermination: reading task_result to the end, exactly", () =
     return lines;
   };
 
-  it("counts every instance status with every step status by the documented rule", async () => {
-    const statuses = NODEMAN_STATUSES;
-    const instances = statuses.flatMap((status, i) =>
-      statuses.map((step, j) => ({
+  // Until wave 5 this seeded every status for the steps too and counted FAILED records with a
+  // RUNNING step as "still stopping": steps only read PENDING, RUNNING, SUCCESS or FAILED, and an
+  // item's status is computed from them (bk-nodeman task_tools.py collect_status), so such an item
+  // reads RUNNING.
+  it("counts every record status with every step status by the documented rule", async () => {
+    const stepStatuses = ["PENDING", "RUNNING", "SUCCESS", "FAILED"] as const;
+    const instances = NODEMAN_STATUSES.flatMap((status, i) =>
+      stepStatuses.map((step, j) => ({
         instanceId: host(i * 100 + j + 1),
         status,
         steps: [
@@ -349,18 +429,25 @@ describe("NodemanTaskTermination: reading task_result to the end, exactly", () =
       { subscriptionId: 60 },
       { config: { get: (key) => bluekingConfig(emulator.url, "esb")[key] }, env: {} },
     );
+    // The item reads what its steps say; while they say PENDING, what the record says.
+    const shown = (record: string, step: string) =>
+      step === "PENDING" ? (record === "PENDING" ? "PENDING" : record) : step;
     const expected = Object.fromEntries(
       instances.map((i) => [
         i.instanceId,
-        ["PENDING", "RUNNING"].includes(i.status) || i.steps[1].status === "RUNNING",
+        ["PENDING", "RUNNING"].includes(shown(i.status, i.steps[1].status)) ||
+          i.steps[1].status === "RUNNING",
       ]),
     );
     expect(Object.fromEntries(status.instances.map((i) => [i.instanceId, i.running]))).to.deep.equal(
       expected,
     );
-    expect(await preview({ subscriptionId: 60 })).to.deep.equal([
-      "NodeMan subscription 60: 18 of 81 instances RUNNING will be revoked; 7 of 81 instances still stopping (a step reads RUNNING)",
-    ]);
+    const running = Object.values(expected).filter(Boolean).length;
+    expect(running).to.equal(11);
+    const [line] = await preview({ subscriptionId: 60 });
+    expect(line).to.match(
+      /^NodeMan subscription 60 via apigw at \S+: 11 of 36 instance\(s\) running will be revoked: .* and 6 more$/,
+    );
   });
 
   it("reads every page when the service pages even pagesize -1: hundreds of instances", async () => {
@@ -369,7 +456,8 @@ describe("NodemanTaskTermination: reading task_result to the end, exactly", () =
       instanceId: host(1000 + i),
       status: "RUNNING" as const,
     }));
-    // Beyond the first page: a FAILED record whose step still runs.
+    // Beyond the first page: a FAILED record whose step still runs (it reads RUNNING), which a
+    // revoke without a list does not touch.
     instances[250] = {
       instanceId: host(1250),
       status: "FAILED",
@@ -377,9 +465,10 @@ describe("NodemanTaskTermination: reading task_result to the end, exactly", () =
     } as never;
     seed.blueking!.subscriptions!.push({ subscriptionId: 61, instances });
     emulator = await startEmulator({ seed });
-    expect(await preview({ subscriptionId: 61 })).to.deep.equal([
-      "NodeMan subscription 61: 299 of 300 instances RUNNING will be revoked; 1 of 300 instances still stopping (a step reads RUNNING)",
-    ]);
+    const [line] = await preview({ subscriptionId: 61 });
+    expect(line).to.match(
+      /: 300 of 300 instance\(s\) running will be revoked: host\|instance\|host\|1000, .* and 295 more$/,
+    );
     expect(emulator.requests({ route: "nodeman.task_result" })).to.have.length(6);
     const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
     const error = await caught(provider.create({ subscriptionId: 61, waitTimeoutSeconds: 1 }));
@@ -392,7 +481,7 @@ describe("NodemanTaskTermination: reading task_result to the end, exactly", () =
     emulator = await startEmulator({ seed: baseSeed() });
     answers(ok([item(H1, "RUNNING"), item(H2, "RUNNING"), item(host(4), "PENDING")]));
     expect(await preview({ subscriptionId: 42, instanceIds: [H1] })).to.deep.equal([
-      "NodeMan subscription 42: 1 of 1 instances RUNNING will be revoked",
+      `NodeMan subscription 42 via apigw at ${new URL(emulator.url).host}: 1 of 1 listed instance(s) running will be revoked: ${H1}`,
     ]);
   });
 
@@ -419,7 +508,9 @@ describe("NodemanTaskTermination: reading task_result to the end, exactly", () =
     emulator.seed(seed);
     const { outs: after } = await provider.update(id, outs, { ...inputs, waitForTermination: true });
     expect(after.outcome).to.equal("terminated");
-    expect(after.instances).to.deep.equal([{ instanceId: H1, status: "FAILED" }]);
+    expect(after.instances).to.deep.equal([
+      { instanceId: H1, status: "FAILED", taskId: 4200, revoked: true },
+    ]);
     expect(lines.join("\n")).to.include(`(1 listed instance(s) not in the subscription: ${H2})`);
   });
 
@@ -427,7 +518,7 @@ describe("NodemanTaskTermination: reading task_result to the end, exactly", () =
     emulator = await startEmulator({ seed: baseSeed() });
     answers(ok([item(H1, "REVOKED", ["RUNNING"]), item(H2, "running"), item(host(3), "RUNNING")]));
     expect(await preview({ subscriptionId: 42 })).to.deep.equal([
-      "NodeMan subscription 42: 1 of 3 instances RUNNING will be revoked; 1 of 3 instances still stopping (a step reads RUNNING) (undocumented status REVOKED, running: not counted as running)",
+      `NodeMan subscription 42 via apigw at ${new URL(emulator.url).host}: 2 of 3 instance(s) running will be revoked: ${H1}, ${host(3)} (undocumented status REVOKED, running: not counted as running)`,
     ]);
   });
 

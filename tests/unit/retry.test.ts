@@ -9,6 +9,11 @@ describe("retry policy", () => {
     data,
     retryAfterSeconds,
   });
+  /** An answer whose target says what it is by its code (retry.ts AnswerClass). */
+  const classed = (status: number, kind: "throttled" | "fault" | "final") => ({
+    ...response(status),
+    answer: { kind, code: "1642902" },
+  });
   const network = (code: string, connected = true) => ({
     kind: "network" as const,
     code,
@@ -29,6 +34,18 @@ describe("retry policy", () => {
     ["timeout is retried", network("ETIMEDOUT"), 1, true, true],
     ["unknown error is not", network("EWHATEVER"), 1, false, true],
     ["last attempt is not", response(503), 3, false, false],
+    [
+      "a 200 its target reads as throttled is retried, turned away",
+      classed(200, "throttled"),
+      1,
+      true,
+      false,
+    ],
+    ["a 400 its target reads as throttled is retried", classed(400, "throttled"), 1, true, false],
+    ["a 200 its target reads as a fault is retried, may have run", classed(200, "fault"), 1, true, true],
+    ["a 500 its target reads as final is not", classed(500, "final"), 1, false, false],
+    ["a 502 its target reads as final is not", classed(502, "final"), 1, false, false],
+    ["a 503 its target reads as a fault is retried, turned away", classed(503, "fault"), 1, true, false],
   ];
   for (const [name, outcome, attempt, retry, uncertain] of cases) {
     it(name, () => {
@@ -46,6 +63,11 @@ describe("retry policy", () => {
     );
     expect(delays).to.deep.equal([500, 1000, 2000, 10000]);
     expect(decideRetry(response(503), 1, 0, settings, 0).delayMs).to.equal(250);
+  });
+  it("counts a throttled answer of any status as a 429: not against the attempts, and names its code", () => {
+    const decision = decideRetry(classed(200, "throttled"), 10, 0, settings, 0.5, undefined, 1);
+    expect(decision).to.include({ retry: true, throttled: true, reason: "HTTP 200, code 1642902" });
+    expect(decideRetry(classed(200, "throttled"), 1, 0, settings, 0.5, undefined, 10).retry).to.equal(false);
   });
   it("does not count a 429 against the attempts, only against the time budget", () => {
     expect(decideRetry(response(429, 1), 10, 0, settings, 0.5)).to.include({ retry: true, throttled: true });

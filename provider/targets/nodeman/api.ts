@@ -6,10 +6,9 @@
 import type { Session } from "../../core/contract";
 import { ApiError, TerminationError } from "../../errors";
 import { displayUrl, type HttpResponse } from "../../http/client";
-import { codes, hints, isNodemanCode } from "./codes";
+import { classifyAnswer, codes, hintFor } from "./codes";
 import type { NodemanTaskTerminationInputs } from "./inputs.generated";
 import type { NodemanSettings } from "./settings";
-import { lookupCode } from "../../core/codeTable";
 
 /** What NodeMan counts as running a task. */
 export const runningStatuses = ["PENDING", "RUNNING"];
@@ -20,6 +19,11 @@ interface Envelope {
   message?: string;
   data?: unknown;
 }
+
+/** A fresh BlueKing from API gateway 1.26 on has no ESB (docs/apis.md §1.2): a 404 there says so. */
+const esbGone =
+  "The ESB has no NodeMan component here: check blueking:esbUrl; BlueKing's API gateway 1.26 removes the ESB from new installs, so reach NodeMan through the gateway (blueking:apigwUrlTemplate)";
+const isEsb = (url: URL) => url.pathname.includes("/api/c/compapi/");
 
 /** The envelope's data, or an ApiError with the service's code, text and request id. */
 export function unwrap(
@@ -48,7 +52,7 @@ export function unwrap(
       code: codeText,
       serviceMessage: message,
       requestId: response.requestId,
-      hint: lookupCode(hints, codeText),
+      hint: hintFor(codeText) ?? (response.status === 404 && isEsb(url) ? esbGone : undefined),
       attempts: response.attempts,
     }),
   };
@@ -67,6 +71,8 @@ export async function call(
   // ESB takes the common arguments in the body; the gateway in a header, keeping the body free of secrets.
   if (settings.route === "esb") body = { ...settings.auth, ...params };
   else headers["X-Bkapi-Authorization"] = settings.authorizationHeader;
+  // A multi-tenant gateway wants the tenant on every request (bk-tenant-validate.lua).
+  if (settings.route === "apigw" && settings.tenantId) headers["X-Bk-Tenant-Id"] = settings.tenantId;
   const response = await session.http.send({
     service: "NodeMan",
     operation,
@@ -75,8 +81,8 @@ export async function call(
     headers,
     body: JSON.stringify(body),
     secrets: [settings.auth.bk_app_secret, settings.auth.bk_token, settings.auth.access_token],
-    // A 5xx with a NodeMan code is its answer, anything else a fault.
-    isBusinessError: (_status, data) => isNodemanCode((data as Envelope | undefined)?.code),
+    // NodeMan's codes are its answers even on a 5xx; the platform's by codes.ts, whatever the status.
+    classify: classifyAnswer,
   });
   return { url, response };
 }
@@ -84,6 +90,8 @@ export async function call(
 interface TaskResultItem {
   instance_id?: unknown;
   status?: unknown;
+  task_id?: unknown;
+  pipeline_id?: unknown;
   steps?: { status?: unknown }[];
 }
 
@@ -102,14 +110,19 @@ export const documentedStatuses = [
 
 export interface SeenInstance {
   instanceId: string;
+  /** Computed by NodeMan from the steps: a revoked step still winding down reads RUNNING (docs/apis.md §1.3). */
   status: string;
-  /** Each step's status: the record flips to FAILED at once, the step now running finishes first (docs/apis.md §1.3). */
+  /** Each step's status. */
   steps: string[];
+  /** The task of the record seen, when the answer says. */
+  taskId?: number;
+  /** That task's pipeline id; "" for a task without one (an old task or an agent install). */
+  pipelineId?: string;
 }
 
 /**
- * Running: the record reads PENDING or RUNNING, or one of its steps still reads RUNNING. A step
- * still PENDING under a finished record never runs, and a status outside the documented list
+ * Running: the item reads PENDING or RUNNING, or one of its steps still reads RUNNING. A step
+ * still PENDING under a finished item never runs, and a status outside the documented list
  * does not count either (it is named in the summary instead).
  */
 export const isRunning = (instance: SeenInstance) =>
@@ -129,6 +142,13 @@ function taskResultPage(data: unknown, malformed: (what: string) => Error) {
 }
 
 /**
+ * Which records `task_result` shows: the latest of each instance across every task (what revoke acts
+ * on: `need_aggregate_all_tasks`), or the latest among the tasks a revoke acted on (`task_id_list`),
+ * so that a task started since, by hand or automatically, is not mistaken for ours (docs/apis.md §1.4).
+ */
+export type RecordsView = { latest: true } | { taskIds: number[] };
+
+/**
  * The targeted instances as `task_result` shows them, every page of them; undefined while the task
  * is not ready (3800015). The service's filter is a convenience: only the listed ids are kept.
  */
@@ -136,10 +156,13 @@ export async function readInstances(
   inputs: Pick<NodemanTaskTerminationInputs, "subscriptionId" | "instanceIds">,
   settings: NodemanSettings,
   session: Session,
+  view: RecordsView = { latest: true },
 ): Promise<SeenInstance[] | undefined> {
   const wanted = inputs.instanceIds && new Set(inputs.instanceIds);
   const base: Record<string, unknown> = { subscription_id: inputs.subscriptionId };
-  // An empty instance_id_list means "no filter" to NodeMan: never send one.
+  if ("taskIds" in view) base.task_id_list = view.taskIds;
+  else base.need_aggregate_all_tasks = true;
+  // An empty instance_id_list matches nothing in task_result and everything in revoke: never send one.
   if (inputs.instanceIds?.length) base.instance_id_list = inputs.instanceIds;
   const operation = `read the task results of subscription ${inputs.subscriptionId}`;
   const seen = new Map<string, SeenInstance>();
@@ -194,5 +217,7 @@ function seenInstance(item: TaskResultItem, malformed: (what: string) => Error):
     instanceId: item.instance_id,
     status: item.status,
     steps: steps.map((step) => String(step?.status)),
+    ...(Number.isSafeInteger(item.task_id) && { taskId: item.task_id as number }),
+    ...(typeof item.pipeline_id === "string" && { pipelineId: item.pipeline_id }),
   };
 }

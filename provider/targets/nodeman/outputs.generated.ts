@@ -9,14 +9,20 @@ export interface InstanceStatus {
   instanceId: string;
   /** The instance's task status, e.g. RUNNING or FAILED. */
   status: string;
+  /** The NodeMan task of the record seen; the wait and refresh read these tasks. */
+  taskId?: number;
+  /** Set on the instances the revoke was sent for: those running when create read them. */
+  revoked?: true;
 }
 
 /** What NodemanTaskTermination records beside its inputs and the record every termination keeps, every one optional. */
 export interface NodemanDetails {
   /** The route actually used, after defaults. */
   resolvedRoute?: "apigw" | "esb";
-  /** The last status seen of each targeted instance. */
+  /** The last status seen of each targeted instance: the listed ones, or every instance of the subscription. */
   instances?: InstanceStatus[];
+  /** With instanceIds: the listed instances not revoked, because they were not running when create read them (or are not in the subscription); a finished host keeps its result. */
+  skippedInstanceIds?: string[];
 }
 
 /** Everything NodemanTaskTermination records: its inputs, the record every termination keeps, and its own outputs. */
@@ -27,6 +33,8 @@ export interface NodemanTaskTerminationOutputs
 export interface NodemanTaskTerminationProperties {
   /** The route actually used, after defaults. */
   readonly resolvedRoute: pulumi.Output<"apigw" | "esb">;
-  /** The last status seen of each targeted instance. */
+  /** The last status seen of each targeted instance: the listed ones, or every instance of the subscription. */
   readonly instances: pulumi.Output<InstanceStatus[] | undefined>;
+  /** With instanceIds: the listed instances not revoked, because they were not running when create read them (or are not in the subscription); a finished host keeps its result. */
+  readonly skippedInstanceIds: pulumi.Output<string[] | undefined>;
 }

@@ -14,7 +14,8 @@ export const nodemanOutputs = {
   },
   instances: {
     type: "objectList",
-    description: "the last status seen of each targeted instance",
+    description:
+      "the last status seen of each targeted instance: the listed ones, or every instance of the subscription",
     item: {
       name: "InstanceStatus",
       description: "A NodeMan instance as last seen.",
@@ -29,7 +30,20 @@ export const nodemanOutputs = {
           required: true,
           description: "the instance's task status, e.g. RUNNING or FAILED",
         },
+        taskId: {
+          type: "integer",
+          description: "the NodeMan task of the record seen; the wait and refresh read these tasks",
+        },
+        revoked: {
+          type: "flag",
+          description: "set on the instances the revoke was sent for: those running when create read them",
+        },
       },
     },
+  },
+  skippedInstanceIds: {
+    type: "stringList",
+    description:
+      "with instanceIds: the listed instances not revoked, because they were not running when create read them (or are not in the subscription); a finished host keeps its result",
   },
 } satisfies OutputTable;

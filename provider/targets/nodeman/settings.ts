@@ -22,7 +22,14 @@ export const bluekingSettingSpecs = {
   accessToken: { config: "blueking:accessToken", env: ["BK_ACCESS_TOKEN"] },
   esbUrl: { config: "blueking:esbUrl", env: ["BK_COMPONENT_API_URL"] },
   apigwUrlTemplate: { config: "blueking:apigwUrlTemplate", env: ["BK_API_URL_TMPL"] },
+  apigwPathPrefix: { config: "blueking:apigwPathPrefix", env: ["BK_NODEMAN_APIGW_PATH_PREFIX"] },
+  tenantId: { config: "blueking:tenantId", env: ["BK_TENANT_ID"] },
 } satisfies Record<string, SettingSpec>;
+
+/** The gateway paths NodeMan's subscription API is published under (docs/apis.md §1.2). */
+const pathPrefixes = ["", "system/"];
+/** A tenant id as bk-user accepts one (bk-user bkuser/apps/tenant/constants.py TENANT_ID_REGEX). */
+const tenantIdPattern = /^(?!.*--)[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
 
 interface BluekingAuth {
   bk_app_code: string;
@@ -41,6 +48,8 @@ export interface NodemanSettings {
   auth: BluekingAuth;
   /** The gateway's X-Bkapi-Authorization header value, made once. */
   authorizationHeader: string;
+  /** Sent as X-Bk-Tenant-Id on every gateway request. */
+  tenantId?: string;
 }
 
 /** Settings that go together: the highest source that sets any of a group decides the whole group. */
@@ -51,8 +60,17 @@ const groups = {
     bkToken: bluekingSettingSpecs.bkToken,
     accessToken: bluekingSettingSpecs.accessToken,
   },
-  /** Where NodeMan is: the ESB root or the gateway's URL template. */
-  location: { esbUrl: bluekingSettingSpecs.esbUrl, apigwUrlTemplate: bluekingSettingSpecs.apigwUrlTemplate },
+  /**
+   * Where NodeMan is: the ESB root or the gateway's URL template, the gateway's path prefix, and the
+   * tenant, which picks the gateway's mode and with it the prefix's default: a BK_TENANT_ID left in
+   * a shell must not turn the single-tenant gateway stack config names into a multi-tenant call.
+   */
+  location: {
+    esbUrl: bluekingSettingSpecs.esbUrl,
+    apigwUrlTemplate: bluekingSettingSpecs.apigwUrlTemplate,
+    apigwPathPrefix: bluekingSettingSpecs.apigwPathPrefix,
+    tenantId: bluekingSettingSpecs.tenantId,
+  },
 };
 
 /** The settings, or what is wrong with them: one parse, for `check` and for the requests alike. */
@@ -97,6 +115,27 @@ function parseSettings(inputs: { route?: unknown; stage?: unknown }, context: Se
     return { failures };
   }
   const url = route === "apigw" ? location.apigwUrlTemplate : location.esbUrl;
+  const { tenantId, apigwPathPrefix } = location;
+  if (tenantId && !tenantIdPattern.test(tenantId.value))
+    failures.push({
+      property: "route",
+      reason: `${tenantId.origin} must be a BlueKing tenant id (a lower-case letter, then 2 to 31 lower-case letters, digits or single hyphens, not ending in a hyphen, e.g. default), got ${JSON.stringify(tenantId.value)}`,
+    });
+  if (apigwPathPrefix && !pathPrefixes.includes(apigwPathPrefix.value))
+    failures.push({
+      property: "route",
+      reason: `${apigwPathPrefix.origin} must be "" or "system/", got ${JSON.stringify(apigwPathPrefix.value)}`,
+    });
+  if (route === "esb" && tenantId)
+    failures.push({
+      property: "route",
+      reason: `${tenantId.origin} is set, but route "esb" cannot send a tenant (the ESB has none): reach NodeMan through the API gateway (${describeSetting(s.apigwUrlTemplate)})`,
+    });
+  if (route === "esb" && apigwPathPrefix && !location.apigwUrlTemplate)
+    failures.push({
+      property: "route",
+      reason: `${apigwPathPrefix.origin} is set, but NodeMan is reached through the ESB: the prefix applies to the API gateway only (${describeSetting(s.apigwUrlTemplate)})`,
+    });
   if (url === undefined) {
     const spec = route === "apigw" ? s.apigwUrlTemplate : s.esbUrl;
     const chosen = Object.values(location)[0] as FoundSetting | undefined;
@@ -116,18 +155,31 @@ function parseSettings(inputs: { route?: unknown; stage?: unknown }, context: Se
   if (failures.length > 0 || !appCode || !appSecret) return { failures };
   const base = url.value.replace("{api_name}", "bk-nodeman").replace(/\/$/, "");
   const stage = typeof inputs.stage === "string" ? inputs.stage : "prod";
-  const root = route === "apigw" ? `${base}/${stage}` : `${base}/api/c/compapi/v2/nodeman`;
+  // bk-monitor (api/node_man/default.py) calls `system/…` whenever it uses the gateway in multi-tenant mode.
+  const prefix = apigwPathPrefix?.value ?? (explicitlyEmpty(context, url) ? "" : tenantId ? "system/" : "");
+  const root = route === "apigw" ? `${base}/${stage}/${prefix}` : `${base}/api/c/compapi/v2/nodeman/`;
   const auth: BluekingAuth = { bk_app_code: appCode.value, bk_app_secret: appSecret.value };
   if (user.username) auth.bk_username = user.username.value;
   if (user.accessToken) auth.access_token = user.accessToken.value;
   else if (user.bkToken) auth.bk_token = user.bkToken.value;
-  const settings = {
+  const settings: NodemanSettings = {
     route,
-    baseUrl: new URL(`${root}/backend/api/subscription/`),
+    baseUrl: new URL(`${root}backend/api/subscription/`),
     auth,
     authorizationHeader: JSON.stringify(auth),
+    ...(tenantId && { tenantId: tenantId.value }),
   };
   return { settings, failures };
+}
+
+/**
+ * `blueking:apigwPathPrefix` set to "" in the stack config (or the plugin's `blueking` object) that
+ * decides where NodeMan is: "" chosen on purpose, though an empty value otherwise counts as unset.
+ */
+function explicitlyEmpty(context: SettingsContext, url: FoundSetting): boolean {
+  return (
+    url.source === "stack config" && context.config.get(bluekingSettingSpecs.apigwPathPrefix.config) === ""
+  );
 }
 
 export function checkSettings(

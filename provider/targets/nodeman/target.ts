@@ -1,8 +1,9 @@
 /**
  * NodemanTaskTermination: revoke the running tasks of a BlueKing NodeMan subscription
  * (`revoke_subscription`, docs/apis.md §1) through the ESB or the API gateway, then watch the
- * targeted instances stop. Business errors arrive as HTTP 200 with `result: false`; the gateway
- * refuses with 401 and `X-Bkapi-Error-*` headers.
+ * instances it acted on stop. One read before the revoke decides what to send: a revoke with a list
+ * marks every named record FAILED, finished ones included, so only the named instances running
+ * then are sent. Business errors arrive as HTTP 200 with `result: false`.
  */
 import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
 import type { PollResult, PreflightResult, Session, StartResult, Target } from "../../core/contract";
@@ -13,20 +14,56 @@ import {
   documentedStatuses,
   isRunning,
   readInstances,
-  runningStatuses,
   unwrap,
+  type RecordsView,
   type SeenInstance,
 } from "./api";
 import { codes } from "./codes";
 import { nodemanFields } from "./fields";
 import type { NodemanTaskTerminationInputs } from "./inputs.generated";
-import type { NodemanDetails, NodemanTaskTerminationOutputs } from "./outputs.generated";
+import type { InstanceStatus, NodemanDetails, NodemanTaskTerminationOutputs } from "./outputs.generated";
 import { nodemanOutputs } from "./outputs";
 import { checkSettings, resolveSettings, type NodemanSettings } from "./settings";
 
 function describeTargets(inputs: NodemanTaskTerminationInputs): string {
   const count = inputs.instanceIds?.length;
   return `NodeMan subscription ${inputs.subscriptionId}${count ? ` (${count} instance${count > 1 ? "s" : ""})` : ""}`;
+}
+
+/** "NodeMan subscription 42 via apigw at bkapi.example.com": where the preview's reads and the revoke go. */
+function subjectOf(inputs: NodemanTaskTerminationInputs, settings: NodemanSettings): string {
+  return `NodeMan subscription ${inputs.subscriptionId} via ${settings.route} at ${settings.baseUrl.host}`;
+}
+
+/** What a revoke would do with what was read: pure, so that the preview and create agree. */
+export interface RevokePlan {
+  /** What to send (with instanceIds) or wait on (without): the instances running when read. */
+  targets: SeenInstance[];
+  /** With instanceIds: the listed instances seen but not running, left alone. */
+  notRunning: SeenInstance[];
+  /** With instanceIds: the listed ids the read did not show. */
+  missing: string[];
+}
+
+export function planRevoke(inputs: NodemanTaskTerminationInputs, seen: SeenInstance[]): RevokePlan {
+  const shown = new Set(seen.map((i) => i.instanceId));
+  return {
+    targets: seen.filter(isRunning),
+    notRunning: inputs.instanceIds ? seen.filter((i) => !isRunning(i)) : [],
+    missing: [...new Set(inputs.instanceIds ?? [])].filter((id) => !shown.has(id)),
+  };
+}
+
+/** The plan in words: "2 of 3 listed instance(s) running will be revoked: a, b; not running, left alone: c (SUCCESS)". */
+function describePlan(inputs: NodemanTaskTerminationInputs, seen: SeenInstance[], plan: RevokePlan): string {
+  const what = inputs.instanceIds ? "listed instance(s)" : "instance(s)";
+  const head = plan.targets.length
+    ? `${plan.targets.length} of ${seen.length} ${what} running will be revoked: ${someOf(plan.targets.map((i) => i.instanceId))}`
+    : "nothing running: nothing to do";
+  const leftAlone = plan.notRunning.length
+    ? `; not running, left alone: ${someOf(plan.notRunning.map((i) => `${i.instanceId} (${i.status})`))}`
+    : "";
+  return `${head}${leftAlone}${notes(inputs, seen)}`;
 }
 
 async function terminate(
@@ -39,30 +76,88 @@ async function terminate(
     throw new TerminationError(
       `instanceIds: an empty list names no instance, and NodeMan would revoke every running one; nothing was sent. Leave instanceIds out to mean every running instance.`,
     );
+  const subject = subjectOf(inputs, settings);
+  const seen = await readBeforeRevoke(inputs, settings, session, subject);
+  const plan = seen && planRevoke(inputs, seen);
+  if (seen && plan) session.reporter.info(`${subject}: ${describePlan(inputs, seen, plan)}`);
+  const route = { resolvedRoute: settings.route };
+  const recorded = (sent: SeenInstance[]): NodemanDetails => {
+    const revoked = new Set(sent.map((i) => i.instanceId));
+    return {
+      ...route,
+      ...(seen && { instances: instanceStatuses(seen, revoked) }),
+      ...(inputs.instanceIds && {
+        skippedInstanceIds: [...new Set(inputs.instanceIds)].filter((id) => !revoked.has(id)),
+      }),
+    };
+  };
+  if (seen && plan && plan.targets.length === 0)
+    return nothingRunning(inputs, `${subject}: ${describePlan(inputs, seen, plan)}`, recorded([]));
   const params: Record<string, unknown> = { subscription_id: inputs.subscriptionId };
-  if (inputs.instanceIds) params.instance_id_list = inputs.instanceIds;
+  if (inputs.instanceIds && plan) params.instance_id_list = plan.targets.map((i) => i.instanceId);
   const operation = `revoke the running tasks of subscription ${inputs.subscriptionId}`;
   const { url, response } = await call(session, settings, "revoke", operation, params);
   const result = unwrap(operation, url, response);
-  const route = { resolvedRoute: settings.route };
-  if (result.ok) return { outcome: "terminated", requestId: response.requestId, details: route };
+  const done = {
+    outcome: "terminated" as const,
+    requestId: response.requestId,
+    details: recorded(plan?.targets ?? []),
+  };
+  if (result.ok) return done;
   if (result.error.code === codes.nothingToRevoke) {
-    // An earlier attempt whose answer was lost may have done the revoke itself.
-    if (response.uncertainAttempts > 0)
-      return { outcome: "terminated", requestId: response.requestId, details: route };
-    if (inputs.whenNothingRunning === "fail") {
-      throw new TerminationError(
-        `${result.error.message}. Set whenNothingRunning: "succeed" to accept a subscription with nothing running.`,
-      );
-    }
-    const seen = await poll(inputs, settings, session);
-    return {
-      outcome: "nothing-running",
-      requestId: response.requestId,
-      details: { ...route, ...seen.details },
-    };
+    // The read showed a task, so this is no unknown subscription: an earlier attempt whose answer
+    // was lost did the revoke, or what ran has finished since the read.
+    if (response.uncertainAttempts > 0) return done;
+    return nothingRunning(
+      inputs,
+      `${subject}: what ran when read has finished since: ${result.error.message}`,
+      recorded([]),
+      response.requestId,
+    );
   }
   throw result.error;
+}
+
+/**
+ * The read create makes before the revoke: what runs, in which tasks. A subscription without a task
+ * (or unknown) fails here with NodeMan's 3800003, before anything is sent; undefined when a NodeMan
+ * that ignores need_aggregate_all_tasks says its newest task is not ready (then only a revoke
+ * without a list, which names no finished host, may go out).
+ */
+async function readBeforeRevoke(
+  inputs: NodemanTaskTerminationInputs,
+  settings: NodemanSettings,
+  session: Session,
+  subject: string,
+): Promise<SeenInstance[] | undefined> {
+  const seen = await readInstances(inputs, settings, session);
+  if (!seen && inputs.instanceIds)
+    throw new TerminationError(
+      `${subject}: its newest task is not ready yet (code ${codes.taskNotReady}), so which of instanceIds run cannot be told; nothing was sent (a revoke with a list marks finished hosts FAILED too). Run \`pulumi up\` again shortly, or leave instanceIds out to revoke whatever runs.`,
+    );
+  return seen;
+}
+
+function nothingRunning(
+  inputs: NodemanTaskTerminationInputs,
+  what: string,
+  details: NodemanDetails,
+  requestId?: string,
+): StartResult<NodemanDetails> {
+  if (inputs.whenNothingRunning === "fail")
+    throw new TerminationError(
+      `${what} (code ${codes.nothingToRevoke}: nothing to revoke). Set whenNothingRunning: "succeed" to accept a subscription with nothing running.`,
+    );
+  return { outcome: "nothing-running", ...(requestId && { requestId }), details };
+}
+
+function instanceStatuses(seen: SeenInstance[], revoked: Set<string>): InstanceStatus[] {
+  return seen.map(({ instanceId, status, taskId }) => ({
+    instanceId,
+    status,
+    ...(taskId !== undefined && { taskId }),
+    ...(revoked.has(instanceId) && { revoked: true as const }),
+  }));
 }
 
 /** "a, b, c and 4 more": long id lists stay readable in messages. */
@@ -87,18 +182,49 @@ function notes(inputs: NodemanTaskTerminationInputs, instances: SeenInstance[]):
   );
 }
 
+/**
+ * Why a revoked instance may not stop: NodeMan's revoke force-fails the pipeline of a task that has
+ * none of its own (an old task or an agent install) instead of marking the records FAILED.
+ */
+function withoutPipeline(running: SeenInstance[]): string {
+  const tasks = [...new Set(running.filter((i) => i.pipelineId === "").map((i) => i.taskId ?? "?"))];
+  return tasks.length
+    ? ` (task ${tasks.join(", ")} has no pipeline, an old task or an agent install: NodeMan's revoke force-fails such a task instead of marking its records FAILED, so they may read RUNNING until it ends; stop it in NodeMan if it does not)`
+    : "";
+}
+
+/**
+ * The tasks to watch: those of the instances the revoke acted on, and with instanceIds those of
+ * every listed one, so that a task started since is not mistaken for ours. A record without them
+ * (nothing revoked, or written by an earlier version) reads the latest record of each instance.
+ */
+function viewOf(record: NodemanTaskTerminationInputs & NodemanDetails): RecordsView {
+  const taskIds = [
+    ...new Set(
+      (record.instances ?? [])
+        .filter((i) => i.taskId !== undefined && (record.instanceIds || i.revoked))
+        .map((i) => i.taskId as number),
+    ),
+  ].sort((a, b) => a - b);
+  return taskIds.length ? { taskIds } : { latest: true };
+}
+
 async function poll(
-  inputs: NodemanTaskTerminationInputs,
+  record: NodemanTaskTerminationInputs & NodemanDetails,
   settings: NodemanSettings,
   session: Session,
 ): Promise<PollResult<NodemanDetails>> {
-  const instances = await readInstances(inputs, settings, session);
+  const instances = await readInstances(record, settings, session, viewOf(record));
   if (!instances) return { stopped: false, summary: "task not ready yet", details: {} };
-  const running = instances.filter(isRunning);
+  const revoked = new Set((record.instances ?? []).filter((i) => i.revoked).map((i) => i.instanceId));
+  // What the revoke acted on is waited on; a record without that (an earlier version's) waits on all.
+  const watched = revoked.size ? instances.filter((i) => revoked.has(i.instanceId)) : instances;
+  const running = watched.filter(isRunning);
+  const total = revoked.size || instances.length;
   return {
     stopped: running.length === 0,
-    summary: `${running.length} of ${instances.length} instance(s) still running${notes(inputs, instances)}`,
-    details: { instances: instances.map(({ instanceId, status }) => ({ instanceId, status })) },
+    summary: `${running.length} of ${total} instance(s) still running${notes(record, instances)}${withoutPipeline(running)}`,
+    details: { instances: instanceStatuses(instances, revoked) },
   };
 }
 
@@ -107,10 +233,10 @@ async function preflight(
   settings: NodemanSettings,
   session: Session,
 ): Promise<PreflightResult> {
-  const subject = `NodeMan subscription ${inputs.subscriptionId}`;
-  let instances: SeenInstance[] | undefined;
+  const subject = subjectOf(inputs, settings);
+  let seen: SeenInstance[] | undefined;
   try {
-    instances = await readInstances(inputs, settings, session);
+    seen = await readInstances(inputs, settings, session);
   } catch (error) {
     if (isApiError(error) && error.code === codes.noTask) {
       return {
@@ -121,20 +247,9 @@ async function preflight(
     }
     throw error;
   }
-  if (!instances)
+  if (!seen)
     return { found: true, message: `${subject}: task not ready yet; the revoke applies to what runs then` };
-  const n = instances.length;
-  // The revoke acts on PENDING/RUNNING records; a FAILED one whose step still runs is already stopping.
-  const active = instances.filter((i) => runningStatuses.includes(i.status)).length;
-  const stopping = instances.filter(isRunning).length - active;
-  const stoppingText = `${stopping} of ${n} instances still stopping (a step reads RUNNING)`;
-  const what =
-    active > 0
-      ? `${active} of ${n} instances RUNNING will be revoked${stopping ? `; ${stoppingText}` : ""}`
-      : stopping > 0
-        ? `nothing to revoke; ${stoppingText}`
-        : "nothing running: nothing to do";
-  return { found: true, message: `${subject}: ${what}${notes(inputs, instances)}` };
+  return { found: true, message: `${subject}: ${describePlan(inputs, seen, planRevoke(inputs, seen))}` };
 }
 
 export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings, NodemanDetails> = {
@@ -148,7 +263,7 @@ export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings
   terminate,
   poll,
   preflight,
-  // After a revoke, "no task" means the subscription was deleted since.
+  // After a revoke, "no task" means the subscription (or a task it acted on) was deleted since.
   isGone: (error) => isApiError(error) && error.code === codes.noTask,
 };
 
