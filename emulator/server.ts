@@ -195,15 +195,20 @@ export class EmulatorServer implements Emulator {
     if (resolution.route === "unknown") return this.answer(exchange);
     if (this.rateLimiter !== undefined && !this.rateLimiter.tryAcquire()) {
       entry.fault = "rate-limit";
-      return this.send(exchange, throttledReply(resolution, exchange.requestId, { "Retry-After": "1" }));
+      return this.send(
+        exchange,
+        throttledReply(resolution, this.world, exchange.requestId, { "Retry-After": "1" }),
+      );
     }
     const fault = this.faults.take(resolution.route);
     if (fault === undefined) return this.answer(exchange);
     entry.fault = describeFault(fault);
     switch (fault.kind) {
       case "status":
-        return this.send(exchange, statusFaultReply(resolution, fault, exchange.requestId));
+        return this.send(exchange, statusFaultReply(resolution, this.world, fault, exchange.requestId));
       case "reply":
+        // An answer that hides that the request was applied, when the fault says so.
+        if (fault.afterApply) this.apply(exchange);
         return this.send(exchange, customReply(fault));
       case "reset":
         return this.dropConnection(exchange);
@@ -284,9 +289,20 @@ function requestIdHeader(resolution: Resolution): string | undefined {
 }
 
 /** What the route's gateway answers when it throttles: its own code, which clients retry on. */
-function throttledReply(resolution: Resolution, requestId: string, headers: Record<string, string>): Reply {
+function throttledReply(
+  resolution: Resolution,
+  world: EmulatorState,
+  requestId: string,
+  headers: Record<string, string>,
+): Reply {
   return resolution.api === "mrs"
-    ? mrsGatewayReply(429, MRS_THROTTLED, "The throttling threshold has been reached", { requestId }, headers)
+    ? mrsGatewayReply(
+        429,
+        MRS_THROTTLED,
+        "The throttling threshold has been reached",
+        { requestId, modes: world.mrsModes },
+        headers,
+      )
     : nodemanGatewayReply(
         resolution.transport,
         429,
@@ -303,12 +319,13 @@ function throttledReply(resolution: Resolution, requestId: string, headers: Reco
  */
 function statusFaultReply(
   resolution: Resolution,
+  world: EmulatorState,
   fault: Extract<Fault, { kind: "status" }>,
   requestId: string,
 ): Reply {
   const headers: Record<string, string> =
     fault.retryAfterSeconds === undefined ? {} : { "Retry-After": String(fault.retryAfterSeconds) };
-  if (fault.status === 429) return throttledReply(resolution, requestId, headers);
+  if (fault.status === 429) return throttledReply(resolution, world, requestId, headers);
   return {
     status: fault.status,
     headers: { "Content-Type": "text/plain; charset=utf-8", ...headers },
