@@ -2,7 +2,8 @@
  * Huawei Cloud MRS v2 job executions (docs/apis.md §2): kill, get and list, each authenticated for
  * real by huaweiAuth.ts.
  *
- * Documented choices (the notes do not settle them):
+ * Each rule that follows Huawei's code names its source beside it. Documented choices (no source
+ * settles them; docs/apis.md §2 says so too):
  * - Killing a job already in a final state (FINISHED, FAILED, KILLED) answers 400 0175.
  * - A second kill while the first is pending answers 202 again but changes nothing.
  * - The job_name filter matches by substring, ignoring case (`etl` lists `nightly-etl` and
@@ -38,15 +39,23 @@ import {
   type MrsModes,
 } from "./seed";
 
-/** The gateway's codes, as observed; respelled APIG.xxxx in the seed's gatewayCodes mode. */
+/** The gateway's codes, spelled as observed; respelled APIG.xxxx in the seed's gatewayCodes mode. */
+// API Gateway user guide, usermanual-apig apig_03_0048 (APIG.0101: the API does not exist, 404).
 export const MRS_API_NOT_FOUND = "APIGW.0101";
+// No source read names the throttling code: the emulator's choice (docs/apis.md §2.5).
 export const MRS_THROTTLED = "APIGW.0308";
+// MRS API doc mrs_02_0088 ("Failed to terminate the job.", 400).
 export const MRS_KILL_FAILED = "0175";
+// terraform-provider-huaweicloud resource_huaweicloud_mapreduce_job.go v2ClusterJobNotFoundCodes.
 export const MRS_JOB_NOT_FOUND = "0176";
+// No source names it: the emulator's choice for a query it refuses.
 export const MRS_QUERY_FAILED = "0162";
+// terraform-provider-huaweicloud resource_huaweicloud_mapreduce_job.go ("12000003 ... errorCode").
 export const MRS_CLUSTER_NOT_FOUND = "12000003";
 
+// The SDKs' default limit (huaweicloud-sdk-nodejs-v3 MrsClient.ts showJobExeListNew: 10).
 const LIST_LIMIT_DEFAULT = 10;
+// The largest known to work (Terraform's data_source_huaweicloud_mapreduce_cluster_jobs.go pages by 100).
 const LIST_LIMIT_MAX = 100;
 /**
  * What MRS accepts in the list's filters, from the SDKs' doc of each query parameter
@@ -225,11 +234,13 @@ function getJob(cluster: Cluster, jobId: string, { modes, nowMs }: Answer): Repl
 function listJobs(cluster: Cluster, rawQuery: string, { modes, nowMs }: Answer, withTotal: boolean): Reply {
   const query = new URLSearchParams(rawQuery);
   const limit = positiveIntegerParam(query, "limit", LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX);
+  // A page number from 1 (Terraform's data_source_huaweicloud_mapreduce_cluster_jobs.go: "starts from 1").
   const offset = positiveIntegerParam(query, "offset", 1, Number.MAX_SAFE_INTEGER);
   const jobState = query.get("job_state");
   const refuse = (problem: string) => mrsError(MRS_QUERY_FAILED, `Query failed: ${problem}`, modes);
   if (limit === undefined) return refuse(`limit must be an integer from 1 to ${LIST_LIMIT_MAX}`);
   if (offset === undefined) return refuse("offset must be a page number from 1");
+  // The eight states of the SDKs' enum (huaweicloud-sdk-go-v3 model_show_job_exe_list_new_request.go).
   if (jobState !== null && !(MRS_JOB_STATES as readonly string[]).includes(jobState)) {
     return refuse(`job_state must be one of ${MRS_JOB_STATES.join(", ")}`);
   }

@@ -283,6 +283,7 @@ function handle(resolution: Resolution, request: ReceivedRequest, ctx: HandlerCo
 }
 
 function requestIdHeader(resolution: Resolution): string | undefined {
+  // Huawei's gateway: X-Request-Id (huaweicloud-sdk-go-v3 core/sdkerr/errors.go reads it there).
   if (resolution.api === "mrs") return "X-Request-Id";
   if (resolution.transport === "apigw") return "X-Bkapi-Request-Id";
   return undefined;

@@ -41,7 +41,11 @@ describe("end-to-end with the Pulumi CLI", function () {
 
   it("1. preview shows both creates and what they will terminate, and sends no kill or revoke", async () => {
     const { output } = await stack.pulumi(["preview"]);
-    expect(output).to.match(/MRS job nightly-etl \(job-running\) RUNNING.*: will be killed/);
+    // The line names the endpoint host it read (issue 17): the emulator's here.
+    const host = new URL(emulator.url).host.replace(/\./g, "\\.");
+    expect(output).to.match(
+      new RegExp(`MRS job nightly-etl \\(job-running\\) RUNNING.* at ${host}: will be killed`),
+    );
     expect(output).to.include("NodeMan subscription 42: 3 of 4 instances RUNNING will be revoked");
     expect(output).to.match(/\+\s+\S*MrsJobTermination\s+kill-job\s+create/);
     expect(output).to.match(/\+\s+\S*NodemanTaskTermination\s+revoke-tasks\s+create/);
