@@ -19,6 +19,7 @@ export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const REQUIRED_SIGNED_HEADERS = ["x-sdk-date"];
 /** A payload hash the client states instead of hashing the body (signer.go getContentHash). */
 const CONTENT_SHA256_HEADER = "x-sdk-content-sha256";
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
 export interface HuaweiAuthFailure {
   /** APIGW.0301: bad token or signature; APIGW.0307: the token must be renewed (respelled by mrs.ts's mode). */
@@ -94,7 +95,7 @@ function signatureFailure(
  * (`UNSIGNED-PAYLOAD` for a body that is not JSON). The Go and Node SDKs sign that value whenever the
  * header is sent (signer.go getContentHash, AKSKSigner.ts buildPayloadHash), the Python SDK only for
  * a non-empty body (signer.py _process_hash_payload): either is accepted, the header only when signed
- * (all three sign it), so that an unsigned header cannot free the body from the signature.
+ * (all three sign it) and only as UNSIGNED-PAYLOAD, so that nothing else frees the body from the signature.
  */
 function payloadHashes(
   request: Pick<ReceivedRequest, "body">,
@@ -102,7 +103,8 @@ function payloadHashes(
 ): string[] {
   const stated = signedHeaders[CONTENT_SHA256_HEADER]?.trim();
   const hashed = hexSha256(request.body);
-  return stated === undefined || stated === hashed ? [hashed] : [hashed, stated];
+  // The SDKs only ever state UNSIGNED-PAYLOAD; any other stated hash must be the body's own.
+  return stated === UNSIGNED_PAYLOAD ? [hashed, stated] : [hashed];
 }
 
 function sdkDateProblem(value: string | undefined, now: Date): string | undefined {

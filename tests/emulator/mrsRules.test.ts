@@ -128,36 +128,47 @@ describe("emulator: MRS rules from Huawei's sources", () => {
       expect(result.status).to.equal(202);
     });
 
-    it("a signed X-Sdk-Content-Sha256 stands for the body's hash (signer.go getContentHash)", async () => {
-      // Signed as the Go SDK signs a body that is not JSON: the payload line is the header's value.
+    /** A kill signed as the Go SDK signs when it states the payload hash: the payload line is the header's value. */
+    function statedKill(stated: string): Record<string, string> {
       const path = `${jobsPath}/job-running/kill`;
       const date = formatSdkDate(new Date());
-      const host = `127.0.0.1:${emulator.port}`;
       const canonical = [
         "POST",
         `${path}/`,
         "",
-        `host:${host}\nx-sdk-content-sha256:UNSIGNED-PAYLOAD\nx-sdk-date:${date}\n`,
+        `host:127.0.0.1:${emulator.port}\nx-sdk-content-sha256:${stated}\nx-sdk-date:${date}\n`,
         "host;x-sdk-content-sha256;x-sdk-date",
-        "UNSIGNED-PAYLOAD",
+        stated,
       ].join("\n");
-      const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+      const digest = createHash("sha256").update(canonical).digest("hex");
       const signature = createHmac("sha256", akSk.secretKey)
-        .update(`SDK-HMAC-SHA256\n${date}\n${sha256(canonical)}`)
+        .update(`SDK-HMAC-SHA256\n${date}\n${digest}`)
         .digest("hex");
-      const result = await rawRequest(emulator, {
+      return {
+        "X-Sdk-Date": date,
+        "X-Sdk-Content-Sha256": stated,
+        "Content-Type": "application/octet-stream",
+        Authorization: `SDK-HMAC-SHA256 Access=${akSk.accessKey}, SignedHeaders=host;x-sdk-content-sha256;x-sdk-date, Signature=${signature}`,
+      };
+    }
+    const kill = (headers: Record<string, string>) =>
+      rawRequest(emulator, {
         method: "POST",
-        target: path,
-        headers: {
-          "X-Sdk-Date": date,
-          "X-Sdk-Content-Sha256": "UNSIGNED-PAYLOAD",
-          "Content-Type": "application/octet-stream",
-          Authorization: `SDK-HMAC-SHA256 Access=${akSk.accessKey}, SignedHeaders=host;x-sdk-content-sha256;x-sdk-date, Signature=${signature}`,
-        },
+        target: `${jobsPath}/job-running/kill`,
+        headers,
         body: "any body",
       });
-      expect(result.status).to.equal(202);
+
+    it("a signed X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD stands for the body's hash (signer.go getContentHash)", async () => {
+      expect((await kill(statedKill("UNSIGNED-PAYLOAD"))).status).to.equal(202);
       expect(emulator.effectiveCount("mrs.kill")).to.equal(1);
+    });
+
+    it("a signed X-Sdk-Content-Sha256 other than UNSIGNED-PAYLOAD must be the body's hash", async () => {
+      const other = createHash("sha256").update("another body").digest("hex");
+      expect((await kill(statedKill(other))).status).to.equal(401);
+      const own = createHash("sha256").update("any body").digest("hex");
+      expect((await kill(statedKill(own))).status).to.equal(202);
     });
 
     it("an unsigned X-Sdk-Content-Sha256 does not free the body from the signature", async () => {
