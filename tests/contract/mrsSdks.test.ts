@@ -10,7 +10,7 @@ import { expect } from "chai";
 import * as path from "node:path";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";
 import { repoRoot, run } from "../../testing/process";
-import { accessKey, baseSeed, clusterId, projectId, secrets } from "../../testing/seed";
+import { accessKey, baseSeed, clusterId, projectId, secrets, temporaryAkSk } from "../../testing/seed";
 
 interface Call {
   op: "list" | "read" | "kill";
@@ -18,7 +18,9 @@ interface Call {
   job?: string;
   jobName?: string;
   jobState?: string;
+  accessKey?: string;
   secretKey?: string;
+  securityToken?: string;
 }
 
 interface SdkError {
@@ -190,6 +192,19 @@ describe("contract: Huawei's own MRS clients against the emulator", function () 
           expect(outcome.error?.requestId).to.match(/^[0-9a-f-]{36}$/);
         }
         expect(emulator.effectiveCount("mrs.kill")).to.equal(0);
+      });
+
+      it("temporary credentials: X-Security-Token signed and checked; a wrong token is APIGW.0301", async () => {
+        const temporary = { ...temporaryAkSk };
+        const [read, wrong] = await through([
+          { op: "read", clusterId, job: "job-running", ...temporary },
+          { op: "read", clusterId, job: "job-running", ...temporary, securityToken: "not-the-token" },
+        ]);
+        expect(read.error, JSON.stringify(read.error)).to.equal(undefined);
+        expect(read.status).to.equal(202);
+        expect(wrong.error).to.include({ type: sdk.clientError, status: 401, code: "APIGW.0301" });
+        const [request] = emulator.requests({ route: "mrs.get_job" });
+        expect(String(request.headers.authorization)).to.match(/SignedHeaders=[^,]*x-security-token/);
       });
 
       it("the emulator accepts the SDK's own signature (the Go SDK does not sign host)", async () => {

@@ -23,8 +23,10 @@ type call struct {
 	Job       string `json:"job,omitempty"`
 	JobName   string `json:"jobName,omitempty"`
 	JobState  string `json:"jobState,omitempty"`
-	// Overrides the plan's secret key for this call (a wrong secret).
-	SecretKey string `json:"secretKey,omitempty"`
+	// Override the plan's credentials for this call (a wrong secret, temporary credentials).
+	AccessKey     string `json:"accessKey,omitempty"`
+	SecretKey     string `json:"secretKey,omitempty"`
+	SecurityToken string `json:"securityToken,omitempty"`
 }
 
 type plan struct {
@@ -51,9 +53,19 @@ type result struct {
 	Error    *sdkError   `json:"error,omitempty"`
 }
 
-func client(p plan, secretKey string) (*mrs.MrsClient, error) {
-	credentials, err := basic.NewCredentialsBuilder().
-		WithAk(p.AccessKey).WithSk(secretKey).WithProjectId(p.ProjectId).SafeBuild()
+func client(p plan, each call) (*mrs.MrsClient, error) {
+	accessKey, secretKey := p.AccessKey, p.SecretKey
+	if each.AccessKey != "" {
+		accessKey = each.AccessKey
+	}
+	if each.SecretKey != "" {
+		secretKey = each.SecretKey
+	}
+	builder := basic.NewCredentialsBuilder().WithAk(accessKey).WithSk(secretKey).WithProjectId(p.ProjectId)
+	if each.SecurityToken != "" {
+		builder = builder.WithSecurityToken(each.SecurityToken)
+	}
+	credentials, err := builder.SafeBuild()
 	if err != nil {
 		return nil, err
 	}
@@ -123,11 +135,7 @@ func main() {
 	}
 	results := make([]result, 0, len(p.Calls))
 	for _, each := range p.Calls {
-		secret := p.SecretKey
-		if each.SecretKey != "" {
-			secret = each.SecretKey
-		}
-		c, err := client(p, secret)
+		c, err := client(p, each)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "mrs-contract: building the client:", err)
 			os.Exit(2)

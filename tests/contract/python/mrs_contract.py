@@ -19,8 +19,12 @@ from huaweicloudsdkmrs.v2 import (
 )
 
 
-def client(plan, secret_key):
-    credentials = BasicCredentials(plan["accessKey"], secret_key, plan["projectId"])
+def client(plan, call):
+    access_key = call.get("accessKey") or plan["accessKey"]
+    secret_key = call.get("secretKey") or plan["secretKey"]
+    credentials = BasicCredentials(access_key, secret_key, plan["projectId"])
+    if call.get("securityToken"):
+        credentials.security_token = call["securityToken"]
     return (
         MrsClient.new_builder()
         .with_http_config(HttpConfig.get_default_config())
@@ -68,7 +72,7 @@ def main():
     plan = json.load(sys.stdin)
     results = []
     for call in plan["calls"]:
-        mrs = client(plan, call.get("secretKey") or plan["secretKey"])
+        mrs = client(plan, call)
         results.append(run(mrs, call))
     json.dump(results, sys.stdout)
     sys.stdout.write("\n")
