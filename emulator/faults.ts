@@ -17,8 +17,11 @@ export type Fault =
   | { kind: "reset" }
   /** Apply the request, then destroy the socket: the client never learns it worked. */
   | { kind: "reset-after-apply" }
-  /** A custom answer (e.g. a business error), with no effect on state. */
-  | { kind: "reply"; status: number; body: unknown; headers?: Record<string, string> };
+  /**
+   * A custom answer (e.g. a business error), with no effect on state; with `afterApply`, the request
+   * is applied first (a gateway's 500 after the service did the work).
+   */
+  | { kind: "reply"; status: number; body: unknown; headers?: Record<string, string>; afterApply?: boolean };
 
 export type FaultKind = Fault["kind"];
 
@@ -139,8 +142,9 @@ export class FaultPlan {
 export function describeFault(fault: Fault): string {
   switch (fault.kind) {
     case "status":
-    case "reply":
       return `${fault.kind}:${fault.status}`;
+    case "reply":
+      return `${fault.afterApply ? "reply-after-apply" : "reply"}:${fault.status}`;
     case "hang":
       return fault.ms === Infinity ? "hang:Infinity" : `hang:${fault.ms}ms`;
     default:
@@ -223,11 +227,15 @@ function validateFault(value: unknown): Fault {
       ) {
         invalid("fault.headers", "must map header names to strings");
       }
+      if (value.afterApply !== undefined && typeof value.afterApply !== "boolean") {
+        invalid("fault.afterApply", "must be true or false");
+      }
       return {
         kind: "reply",
         status,
         body: value.body,
         headers: headers as Record<string, string> | undefined,
+        ...(value.afterApply === true && { afterApply: true }),
       };
     }
     default:

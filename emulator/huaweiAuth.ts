@@ -11,11 +11,18 @@ import type { EmulatorState } from "./seed";
 
 /** The gateway's documented tolerance between X-Sdk-Date and its own clock. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
-/** The gateway insists that these are signed: the date (replay window) and the host (target). */
-const REQUIRED_SIGNED_HEADERS = ["x-sdk-date", "host"];
+/**
+ * The date must be signed (the replay window): all three SDKs sign it. `host` need not be: Huawei's
+ * Go SDK signs only the headers it holds and never adds host (huaweicloud-sdk-go-v3
+ * core/auth/signer/signer.go extractSignedHeaders), and the gateway accepts Huawei's own SDK.
+ */
+const REQUIRED_SIGNED_HEADERS = ["x-sdk-date"];
+/** A payload hash the client states instead of hashing the body (signer.go getContentHash). */
+const CONTENT_SHA256_HEADER = "x-sdk-content-sha256";
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
 export interface HuaweiAuthFailure {
-  /** APIGW.0301: bad token or signature; APIGW.0307: the token must be renewed. */
+  /** APIGW.0301: bad token or signature; APIGW.0307: the token must be renewed (respelled by mrs.ts's mode). */
   code: "APIGW.0301" | "APIGW.0307";
   message: string;
 }
@@ -63,14 +70,17 @@ function signatureFailure(
     if (value === undefined) return incorrect(`signed header ${name} is missing from the request`);
     signedHeaders[name] = value;
   }
-  let expected: string;
+  let expected: string[];
   try {
-    expected = expectedSignature(request, signedHeaders, credential.secretKey);
+    expected = payloadHashes(request, signedHeaders).map((payloadHash) =>
+      expectedSignature(request, signedHeaders, credential.secretKey, payloadHash),
+    );
   } catch {
     // decodeURIComponent refuses malformed %-escapes: such a request cannot have been signed correctly.
     return incorrect("the path or query is not validly percent-encoded");
   }
-  if (!sameHex(expected, parsed.signature)) return incorrect("the signature does not match");
+  if (!expected.some((signature) => sameHex(signature, parsed.signature)))
+    return incorrect("the signature does not match");
   if (
     credential.securityToken !== undefined &&
     request.headers["x-security-token"] !== credential.securityToken
@@ -78,6 +88,23 @@ function signatureFailure(
     return incorrect("X-Security-Token is missing or does not belong to this temporary access key");
   }
   return undefined;
+}
+
+/**
+ * The payload hashes a client may have signed: the body's, or the value of X-Sdk-Content-Sha256
+ * (`UNSIGNED-PAYLOAD` for a body that is not JSON). The Go and Node SDKs sign that value whenever the
+ * header is sent (signer.go getContentHash, AKSKSigner.ts buildPayloadHash), the Python SDK only for
+ * a non-empty body (signer.py _process_hash_payload): either is accepted, the header only when signed
+ * (all three sign it) and only as UNSIGNED-PAYLOAD, so that nothing else frees the body from the signature.
+ */
+function payloadHashes(
+  request: Pick<ReceivedRequest, "body">,
+  signedHeaders: Record<string, string>,
+): string[] {
+  const stated = signedHeaders[CONTENT_SHA256_HEADER]?.trim();
+  const hashed = hexSha256(request.body);
+  // The SDKs only ever state UNSIGNED-PAYLOAD; any other stated hash must be the body's own.
+  return stated === UNSIGNED_PAYLOAD ? [hashed, stated] : [hashed];
 }
 
 function sdkDateProblem(value: string | undefined, now: Date): string | undefined {
@@ -138,12 +165,14 @@ export function parseSdkDate(value: string): Date | undefined {
 
 /**
  * hex(HMAC-SHA256(SK, "SDK-HMAC-SHA256\n" + X-Sdk-Date + "\n" + hex(SHA-256(canonical request)))).
- * `signedHeaders` maps each lower-case signed name to its value as received.
+ * `signedHeaders` maps each lower-case signed name to its value as received; the payload hash is
+ * the body's unless the client stated another.
  */
 export function expectedSignature(
   request: Pick<ReceivedRequest, "method" | "rawPath" | "rawQuery" | "body">,
   signedHeaders: Record<string, string>,
   secretKey: string,
+  payloadHash = hexSha256(request.body),
 ): string {
   const names = Object.keys(signedHeaders).sort();
   const canonical = [
@@ -152,7 +181,7 @@ export function expectedSignature(
     canonicalQueryString(request.rawQuery),
     names.map((name) => `${name}:${signedHeaders[name].trim()}\n`).join(""),
     names.join(";"),
-    hexSha256(request.body),
+    payloadHash,
   ].join("\n");
   const toSign = [SCHEME, signedHeaders["x-sdk-date"] ?? "", hexSha256(canonical)].join("\n");
   return createHmac("sha256", secretKey).update(toSign).digest("hex");

@@ -39,6 +39,14 @@ export type MrsJobState = (typeof MRS_JOB_STATES)[number];
 export const MRS_FINAL_STATES = new Set<MrsJobState>(["FINISHED", "FAILED", "KILLED"]);
 export const MRS_JOB_RESULTS = ["UNDEFINED", "SUCCEEDED", "FAILED", "KILLED"] as const;
 export type MrsJobResult = (typeof MRS_JOB_RESULTS)[number];
+/** A submitted job's name (huaweicloud-sdk-go-v3 services/mrs/v2/model/model_job_execution.go job_name). */
+export const MRS_JOB_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** How the Huawei gateway spells its codes: `APIGW.0301` (observed answers) or `APIG.0301` (current docs). */
+export const HUAWEI_GATEWAY_SPELLINGS = ["APIGW", "APIG"] as const;
+/** Error bodies flat (`error_code`, `error_msg`) or nested (`error: {code, message}`, as Huawei's SDKs also read). */
+export const HUAWEI_ERROR_BODIES = ["flat", "nested"] as const;
+/** What a killed job reads as job_state (its job_result reads KILLED either way). */
+export const MRS_KILLED_STATES = ["KILLED", "FINISHED"] as const;
 
 /** Project, cluster and job ids: also what a path segment must look like to reach a resource. */
 export const RESOURCE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -146,6 +154,12 @@ export interface SeedState {
     /** Tokens the gateway knows but refuses with APIGW.0307 (must be renewed). */
     expiredTokens?: string[];
     projects?: Record<string, SeedProject>;
+    /** The gateway's code spelling; default "APIGW". */
+    gatewayCodes?: (typeof HUAWEI_GATEWAY_SPELLINGS)[number];
+    /** The shape of MRS and gateway error bodies; default "flat". */
+    errorBodies?: (typeof HUAWEI_ERROR_BODIES)[number];
+    /** job_state of a job once its kill took effect; default "KILLED" ("FINISHED" is hazard H5). */
+    killedJobState?: (typeof MRS_KILLED_STATES)[number];
   };
   /** How long a revoked instance's steps keep reading RUNNING; default 0. */
   nodemanStepDelayMs?: number;
@@ -249,6 +263,12 @@ export interface EmulatorState {
   nodemanPageLimit?: number;
   mrsKillDelayMs: number;
   mrsListOmitsTotalRecord: boolean;
+  mrsModes: MrsModes;
+}
+export interface MrsModes {
+  gatewayCodes: (typeof HUAWEI_GATEWAY_SPELLINGS)[number];
+  errorBodies: (typeof HUAWEI_ERROR_BODIES)[number];
+  killedJobState: (typeof MRS_KILLED_STATES)[number];
 }
 export interface Cluster {
   jobs: Job[];
@@ -290,6 +310,19 @@ export function loadSeed(seed: unknown, now: Date): EmulatorState {
     mrsKillDelayMs: delayAt(root.mrsKillDelayMs, "seed.mrsKillDelayMs"),
     mrsListOmitsTotalRecord:
       optional(root.mrsListOmitsTotalRecord, "seed.mrsListOmitsTotalRecord", booleanAt) ?? false,
+    mrsModes: {
+      gatewayCodes:
+        optional(huawei.gatewayCodes, "seed.huawei.gatewayCodes", (v, p) =>
+          oneOf(v, HUAWEI_GATEWAY_SPELLINGS, p),
+        ) ?? "APIGW",
+      errorBodies:
+        optional(huawei.errorBodies, "seed.huawei.errorBodies", (v, p) => oneOf(v, HUAWEI_ERROR_BODIES, p)) ??
+        "flat",
+      killedJobState:
+        optional(huawei.killedJobState, "seed.huawei.killedJobState", (v, p) =>
+          oneOf(v, MRS_KILLED_STATES, p),
+        ) ?? "KILLED",
+    },
   };
 }
 
@@ -486,9 +519,13 @@ function readJob(value: unknown, path: string, nowMs: number): Job {
     optional(seed[field], `${path}.${field}`, (v, p) => integerAt(v, p, 0)) ?? fallback;
   const submitted = epoch("submitted_time", nowMs - 600_000);
   const notStarted = state === "NEW" || state === "NEW_SAVING" || state === "SUBMITTED";
+  const jobName = text("job_name", jobId);
+  if (!MRS_JOB_NAME_PATTERN.test(jobName)) {
+    fail(`${path}.job_name`, "must be an MRS job name: letters, digits, - and _, 1 to 64 characters");
+  }
   return {
     job_id: jobId,
-    job_name: text("job_name", jobId),
+    job_name: jobName,
     user: text("user", "admin"),
     queue: text("queue", "default"),
     job_type: text("job_type", "SparkSubmit"),

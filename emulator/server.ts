@@ -207,6 +207,8 @@ export class EmulatorServer implements Emulator {
       case "status":
         return this.send(exchange, statusFaultReply(this.world, resolution, fault, exchange.requestId));
       case "reply":
+        // An answer that hides that the request was applied, when the fault says so.
+        if (fault.afterApply) this.apply(exchange);
         return this.send(exchange, customReply(fault));
       case "reset":
         return this.dropConnection(exchange);
@@ -281,6 +283,7 @@ function handle(resolution: Resolution, request: ReceivedRequest, ctx: HandlerCo
 }
 
 function requestIdHeader(resolution: Resolution): string | undefined {
+  // Huawei's gateway: X-Request-Id (huaweicloud-sdk-go-v3 core/sdkerr/errors.go reads it there).
   if (resolution.api === "mrs") return "X-Request-Id";
   if (resolution.transport === "apigw") return "X-Bkapi-Request-Id";
   return undefined;
@@ -294,7 +297,13 @@ function throttledReply(
   headers: Record<string, string>,
 ): Reply {
   return resolution.api === "mrs"
-    ? mrsGatewayReply(429, MRS_THROTTLED, "The throttling threshold has been reached", { requestId }, headers)
+    ? mrsGatewayReply(
+        429,
+        MRS_THROTTLED,
+        "The throttling threshold has been reached",
+        { requestId, modes: state.mrsModes },
+        headers,
+      )
     : nodemanThrottledReply(state, resolution.transport, headers);
 }
 

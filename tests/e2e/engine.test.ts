@@ -41,9 +41,13 @@ describe("end-to-end with the Pulumi CLI", function () {
 
   it("1. preview shows both creates and what they will terminate, and sends no kill or revoke", async () => {
     const { output } = await stack.pulumi(["preview"]);
-    expect(output).to.match(/MRS job nightly-etl \(job-running\) RUNNING.*: will be killed/);
-    // The route and host it goes to, and the instances the revoke will act on (issue 17).
+    // Each line names where it goes (issue 17): the emulator's host here; NodeMan also the route
+    // and the instances the revoke will act on.
     const host = new URL(emulator.url).host;
+    const hostPattern = host.replace(/\./g, "\\.");
+    expect(output).to.match(
+      new RegExp(`MRS job nightly-etl \\(job-running\\) RUNNING.* at ${hostPattern}: will be killed`),
+    );
     expect(output).to.include(
       `NodeMan subscription 42 via apigw at ${host}: 3 of 4 instance(s) running will be revoked: host|instance|host|1, host|instance|host|127.0.0.1-0-0, host|instance|host|2`,
     );

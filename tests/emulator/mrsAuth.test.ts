@@ -54,7 +54,8 @@ describe("emulator: MRS authentication", () => {
 
   it("accepts a correctly signed request, with X-Request-Id", async () => {
     const result = await signedMrs(emulator, listCall);
-    expect(result.status).to.equal(200);
+    // The list answers 202 (Terraform's data_source_huaweicloud_mapreduce_cluster_jobs.go OkCodes 202).
+    expect(result.status).to.equal(202);
     expect(result.json<{ total_record: number }>().total_record).to.equal(1);
     expect(result.headers["x-request-id"]).to.match(UUID);
   });
@@ -124,7 +125,7 @@ describe("emulator: MRS authentication", () => {
         now: new Date(NOW.getTime() + minutes * MINUTE),
       });
       if (accepted) {
-        expect(result.status).to.equal(200);
+        expect(result.status).to.equal(202);
       } else {
         expectRefused(result);
         expect(result.json<MrsErrorBody>().error_msg).to.match(/more than 15 minutes off/);
@@ -171,16 +172,36 @@ describe("emulator: MRS authentication", () => {
     });
   }
 
-  it("refuses a signature that does not cover the host, even though it is otherwise valid", async () => {
+  it("accepts a signature that does not cover the host, as Huawei's Go SDK signs (signer.go extractSignedHeaders)", async () => {
     // Signed without host; node:http then adds a Host header the signature does not cover.
     const headers = signRequest(
       { method: "GET", path: jobsPath, query: "", headers: { "content-type": "application/json" }, body: "" },
       akSk,
       NOW,
     );
+    expect(headers.Authorization).to.match(/SignedHeaders=content-type;x-sdk-date,/);
     const result = await rawRequest(emulator, { method: "GET", target: jobsPath, headers });
+    expect(result.status).to.equal(202);
+  });
+
+  it("refuses a signature that does not cover X-Sdk-Date, which every Huawei SDK signs", async () => {
+    const signed = signRequest(
+      { method: "GET", path: jobsPath, query: "", headers: { "content-type": "application/json" }, body: "" },
+      akSk,
+      NOW,
+    );
+    const Authorization = signed.Authorization.replace(
+      "SignedHeaders=content-type;x-sdk-date",
+      "SignedHeaders=content-type",
+    );
+    expect(Authorization).to.not.equal(signed.Authorization);
+    const result = await rawRequest(emulator, {
+      method: "GET",
+      target: jobsPath,
+      headers: { ...signed, Authorization },
+    });
     expectRefused(result);
-    expect(result.json<MrsErrorBody>().error_msg).to.match(/SignedHeaders must include host/);
+    expect(result.json<MrsErrorBody>().error_msg).to.match(/SignedHeaders must include x-sdk-date/);
   });
 
   it("refuses a signature made with the wrong secret key", async () => {
@@ -193,7 +214,7 @@ describe("emulator: MRS authentication", () => {
 
   it("checks X-Security-Token for temporary credentials", async () => {
     const call = { ...listCall, credentials: temporaryAkSk };
-    expect((await signedMrs(emulator, call)).status).to.equal(200);
+    expect((await signedMrs(emulator, call)).status).to.equal(202);
     const headers = { ...signMrs(emulator, call), "X-Security-Token": "not-the-token" };
     expectRefused(
       await rawRequest(emulator, { method: "GET", target: targetOf(jobsPath, listCall.query), headers }),

@@ -99,7 +99,8 @@ describe("emulator: request log and effective counts", () => {
       api: "mrs",
       route: "mrs.list_jobs",
       query: "job_name=nightly-etl",
-      status: 200,
+      // MRS lists with 202 (terraform-provider-huaweicloud data_source_huaweicloud_mapreduce_cluster_jobs.go OkCodes 202).
+      status: 202,
       effective: false,
     });
     expect(list).not.to.have.property("transport");

@@ -44,7 +44,7 @@ export const cases: Case[] = [
       {
         op: "preview",
         inputs: running,
-        lines: [/MRS job nightly-etl \(job-running\) RUNNING.*: will be killed/],
+        lines: [/MRS job nightly-etl \(job-running\) RUNNING.* at 127\.0\.0\.1:\d+: will be killed/],
       },
       {
         op: "create",
@@ -70,7 +70,7 @@ export const cases: Case[] = [
       {
         op: "preview",
         inputs: { clusterId, jobExecutionId: "job-finished" },
-        lines: [/already FINISHED: nothing to do/],
+        lines: [/already FINISHED at 127\.0\.0\.1:\d+: nothing to do/],
       },
       {
         op: "create",

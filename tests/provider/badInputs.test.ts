@@ -55,6 +55,10 @@ const cases: ["mrs" | "nodeman", Record<string, unknown>, string][] = [
   ["mrs", { ...mrs, maxJobs: "10" }, "maxJobs"],
   ["mrs", { ...mrs, jobId: "job-running" }, "jobId"],
   ["mrs", { ...mrs, secretKey: "inline" }, "secretKey"],
+  // MRS job names: letters, digits, - and _, 1 to 128 (the SDKs' doc of the list's job_name)
+  ["mrs", { clusterId: "cluster-1", jobSelector: { jobName: "nightly etl" } }, "jobSelector.jobName"],
+  ["mrs", { clusterId: "cluster-1", jobSelector: { jobName: "etl.v2" } }, "jobSelector.jobName"],
+  ["mrs", { clusterId: "cluster-1", jobSelector: { jobName: "x".repeat(129) } }, "jobSelector.jobName"],
   // NodeMan
   ["nodeman", {}, "subscriptionId"],
   ["nodeman", { subscriptionId: "42" }, "subscriptionId"],

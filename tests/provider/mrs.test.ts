@@ -213,25 +213,31 @@ describe("MrsJobTermination provider against the emulator", () => {
   });
 
   describe("preflight in check (read-only)", () => {
-    const table: [string, Record<string, unknown>, RegExp][] = [
-      ["a running job", running, /^MRS job nightly-etl \(job-running\) RUNNING( for \S+)?: will be killed$/],
+    // HOST: the endpoint host the line names (issue 17: each preview line says where it goes).
+    const table: [string, Record<string, unknown>, string][] = [
+      [
+        "a running job",
+        running,
+        "^MRS job nightly-etl \\(job-running\\) RUNNING( for \\S+)? at HOST: will be killed$",
+      ],
       [
         "a queued job",
         { clusterId, jobExecutionId: "job-accepted" },
-        /^MRS job queued \(job-accepted\) ACCEPTED.*: will be killed$/,
+        "^MRS job queued \\(job-accepted\\) ACCEPTED.* at HOST: will be killed$",
       ],
       [
         "a finished job",
         { clusterId, jobExecutionId: "job-finished" },
-        /^MRS job done \(job-finished\) already FINISHED: nothing to do$/,
+        "^MRS job done \\(job-finished\\) already FINISHED at HOST: nothing to do$",
       ],
     ];
     for (const [name, inputs, line] of table) {
-      it(`shows what will happen to ${name}, sending only a read`, async () => {
+      it(`shows what will happen to ${name} and the host it read, sending only a read`, async () => {
         const { provider, lines } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
         expect((await provider.check({}, inputs)).failures).to.deep.equal([]);
         expect(lines).to.have.length(1);
-        expect(lines[0]).to.match(line);
+        const host = new URL(emulator.url).host.replace(/\./g, "\\.");
+        expect(lines[0]).to.match(new RegExp(line.replace("HOST", host)));
         expect(emulator.requests().map((r) => r.route)).to.deep.equal(["mrs.get_job"]);
       });
     }

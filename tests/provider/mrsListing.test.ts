@@ -201,42 +201,48 @@ describe("MRS listing", () => {
   });
 
   describe("queries on the wire", () => {
-    const name = "nightly etl+x&y=z/ü 作业 (a)*!'~";
-    const wire = "nightly%20etl%2Bx%26y%3Dz%2F%C3%BC%20%E4%BD%9C%E4%B8%9A%20%28a%29%2A%21%27~";
+    // MRS job names are letters, digits, - and _ (the SDKs' doc of job_name); a name at the edges of
+    // that rule goes out as it is, nothing to percent-encode.
+    const longest = `A-z_0${"9".repeat(59)}`; // 64 characters, the longest a submitted job has
     for (const mode of ["aksk", "token"] as const) {
-      it(`percent-encodes a job name as RFC 3986, a space as %20, never + (${mode}), and the signature is accepted`, async () => {
+      it(`sends a job name at the rule's edges unencoded (${mode}), and the signature is accepted`, async () => {
         emulator = await startEmulator({
-          seed: seedWith([job("weird", { job_name: name }), job("plain", { job_name: "nightly etl" })]),
+          seed: seedWith([job("edge", { job_name: longest }), job("plain", { job_name: longest.slice(1) })]),
         });
-        const jobs = await listMrsJobs({ clusterId, jobName: name }, lookup(emulator, mode));
-        expect(jobs.map((j) => j.jobExecutionId)).to.deep.equal(["weird"]);
+        const jobs = await listMrsJobs({ clusterId, jobName: longest }, lookup(emulator, mode));
+        expect(jobs.map((j) => j.jobExecutionId)).to.deep.equal(["edge"]);
         const requests = emulator.requests({ route: "mrs.list_jobs" });
         expect(requests).to.have.length(5);
         for (const request of requests) {
-          expect(request.status).to.equal(200);
-          expect(request.query).to.not.include("+");
+          expect(request.status).to.equal(202);
           expect(request.query).to.match(
-            new RegExp(`^job_name=${wire.replace(/[()*+?]/g, "\\$&")}&job_state=[A-Z_]+&limit=100&offset=1$`),
+            new RegExp(`^job_name=${longest}&job_state=[A-Z_]+&limit=100&offset=1$`),
           );
         }
       });
     }
 
-    it("a selector with a space kills the exact name only, through a signed listing", async () => {
-      emulator = await startEmulator({
-        seed: seedWith([
-          job("spaced", { job_name: "nightly etl" }),
-          job("other", { job_name: "nightly etl 2" }),
-        ]),
+    // Names MRS refuses in the listing (model_show_job_exe_list_new_request.go: letters, digits, -
+    // and _, 1 to 128): check names the field, and the lookup refuses them too; nothing is sent.
+    const refused = ["nightly etl", "etl+x", "a&b=c", "a/b", "ü", "作业", "(a)*!'~", "a.b", "x".repeat(129)];
+    for (const name of refused) {
+      it(`check and listMrsJobs refuse the job name ${JSON.stringify(name.slice(0, 12))} that MRS would refuse, sending nothing`, async () => {
+        emulator = await startEmulator({ seed: baseSeed() });
+        const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
+        const failures = (await provider.check({}, { clusterId, jobSelector: { jobName: name } })).failures;
+        expect(failures?.map((f) => f.property)).to.deep.equal(["jobSelector.jobName"]);
+        expect(failures?.[0].reason).to.match(/letters, digits, - and _ only, 1 to 128 characters/);
+        const error = await caught(listMrsJobs({ clusterId, jobName: name }, lookup(emulator)));
+        expect(error.message).to.match(/^MRS: jobName must be an MRS job name/);
+        expect(emulator.requests()).to.deep.equal([]);
       });
+    }
+
+    it("a name of 128 characters passes check: the longest the listing accepts", async () => {
+      emulator = await startEmulator({ seed: baseSeed() });
       const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
-      const { outs } = await provider.create({ clusterId, jobSelector: { jobName: "nightly etl" } });
-      expect(outs.killedJobExecutionIds).to.deep.equal(["spaced"]);
-      const queries = emulator.requests({ route: "mrs.list_jobs" }).map((r) => r.query);
-      expect(queries.every((q) => q.startsWith("job_name=nightly%20etl&"))).to.equal(
-        true,
-        queries.join("\n"),
-      );
+      const inputs = { clusterId, jobSelector: { jobName: "x".repeat(128) }, preflight: false };
+      expect((await provider.check({}, inputs)).failures).to.deep.equal([]);
     });
 
     it("check refuses a selector name that cannot be encoded (a lone surrogate), naming it", async () => {

@@ -27,7 +27,7 @@ function soakSeed(): SeedState {
   const seed = baseSeed();
   seed.huawei!.projects![projectId].clusters[clusterId].jobs = Array.from({ length: perTarget }, (_, i) => ({
     job_id: `soak-${i}`,
-    job_name: `soak job ${i}`,
+    job_name: `soak-job-${i}`, // MRS job names hold no spaces (model_job_execution.go)
     job_state: "RUNNING" as const,
     job_result: "UNDEFINED" as const,
   }));

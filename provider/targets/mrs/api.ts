@@ -8,24 +8,70 @@ import { ApiError, TerminationError } from "../../errors";
 import { displayUrl, type HttpResponse } from "../../http/client";
 import { signRequest } from "../../signing/sdkHmacSha256";
 import { pathSegment, queryString } from "../../validation/url";
-import { hints, isGatewayCode } from "./codes";
+import { hintFor, isGatewayCode } from "./codes";
 import type { MrsSettings } from "./settings";
-import { lookupCode } from "../../core/codeTable";
 
 export const finalJobStates = ["FINISHED", "FAILED", "KILLED"];
 export const nonFinalJobStates = ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING"];
 
-interface MrsErrorBody {
-  error_code?: string;
-  errorCode?: string;
-  error_msg?: string;
-  errorMsg?: string;
-  request_id?: string;
+/**
+ * MRS's rule for the list's `job_name` query: letters, digits, `-` and `_`, 1 to 128 (the SDKs' doc
+ * of job_name, huaweicloud-sdk-go-v3 services/mrs/v2/model/model_show_job_exe_list_new_request.go).
+ * Submitted names follow the same characters, 1 to 64 (model_job_execution.go), so no other name
+ * can match. `user` and `queue` are matched here, never sent, so MRS's query rules for them do not
+ * apply: they are left as any name, lest a real user or queue be refused (docs/apis.md §2.3).
+ */
+export const jobNamePattern = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function checkJobName(value: string): string | undefined {
+  return jobNamePattern.test(value)
+    ? undefined
+    : `must be an MRS job name: letters, digits, - and _ only, 1 to 128 characters (MRS refuses any other), got ${JSON.stringify(value)}`;
+}
+
+type Fields = Record<string, unknown>;
+const isObject = (value: unknown): value is Fields =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+/** A code or message as a string: the SDKs read strings, and Node's also a number (IAM's `code: 401`). */
+const text = (value: unknown) =>
+  typeof value === "string" && value !== ""
+    ? value
+    : typeof value === "number" && Number.isFinite(value)
+      ? String(value)
+      : undefined;
+
+interface ErrorFields {
+  code?: string;
+  message?: string;
+}
+
+/**
+ * Where Huawei's SDKs find an error's code and message, as they do: `error_code`/`error_msg`
+ * (MRS, the gateway), `errorCode`/`errorMsg` (MRS's cluster errors; Terraform's mrs resource notes
+ * both), `code`/`message` (Go core/sdkerr/errors.go processServiceResponseError, Python
+ * exception_handler.py _process_sdk_error), and nested under `error` or any other object
+ * (Node core/exception/ExceptionUtil.ts reads `error.code`; Go and Python search nested objects).
+ */
+function errorFields(data: unknown, depth = 0): ErrorFields {
+  if (!isObject(data) || depth > 3) return {};
+  const flat = text(data.error_code) ?? text(data.errorCode);
+  if (flat !== undefined) return { code: flat, message: text(data.error_msg) ?? text(data.errorMsg) };
+  // Only as a pair, as the Go and Python SDKs read it: a lone `code` is not an error.
+  const code = text(data.code);
+  const message = text(data.message);
+  if (code !== undefined && message !== undefined) return { code, message };
+  // Node's SDK reads `error.code` even without a message beside it.
+  const inner = isObject(data.error) ? text(data.error.code) : undefined;
+  if (inner !== undefined) return { code: inner, message: text((data.error as Fields).message) };
+  for (const value of Object.values(data)) {
+    const found = errorFields(value, depth + 1);
+    if (found.code !== undefined) return found;
+  }
+  return {};
 }
 
 export function errorCode(data: unknown): string | undefined {
-  const body = (typeof data === "object" && data !== null ? data : {}) as MrsErrorBody;
-  return body.error_code ?? body.errorCode;
+  return errorFields(data).code;
 }
 
 export function apiError(
@@ -35,10 +81,8 @@ export function apiError(
   response: HttpResponse,
   hint?: string,
 ): ApiError {
-  const body = (
-    typeof response.data === "object" && response.data !== null ? response.data : {}
-  ) as MrsErrorBody;
-  const code = errorCode(response.data);
+  const { code, message } = errorFields(response.data);
+  const requestId = isObject(response.data) ? text(response.data.request_id) : undefined;
   return new ApiError({
     service: "MRS",
     operation,
@@ -46,12 +90,9 @@ export function apiError(
     url: displayUrl(url),
     httpStatus: response.status,
     code,
-    serviceMessage:
-      body.error_msg ??
-      body.errorMsg ??
-      (typeof response.data === "string" ? response.data.slice(0, 200) : undefined),
-    requestId: response.requestId ?? body.request_id,
-    hint: hint ?? lookupCode(hints, code),
+    serviceMessage: message ?? (typeof response.data === "string" ? response.data.slice(0, 200) : undefined),
+    requestId: response.requestId ?? requestId,
+    hint: hint ?? hintFor(code),
     attempts: response.attempts,
   });
 }
@@ -90,7 +131,7 @@ export async function send(
     // The secret key is never sent, but masked too should anything repeat it.
     secrets:
       auth.kind === "token" ? [auth.token] : [auth.credentials.secretKey, auth.credentials.securityToken],
-    // A 5xx with an MRS code is the service's answer; the gateway's own (APIGW.*) or none is a fault.
+    // A 5xx with an MRS code is the service's answer; the gateway's own (APIGW.*, APIG.*) or none is a fault.
     isBusinessError: (_status, data) => {
       const code = errorCode(data);
       return code !== undefined && !isGatewayCode(code);
@@ -125,6 +166,14 @@ export interface JobDetail {
   submitted_time?: number;
   finished_time?: number;
 }
+
+/**
+ * Killed, by its state or by its result. The SDKs document job_result KILLED ("manually terminated
+ * while running") apart from job_state KILLED, and a job's two fields can disagree (golangsdk's
+ * fixture: FINISHED with result FAILED); whether a killed job can read FINISHED is not documented.
+ */
+export const wasKilled = (job: JobDetail): boolean =>
+  job.job_state === "KILLED" || job.job_result === "KILLED";
 
 export async function getJob(
   session: Session,
@@ -168,6 +217,9 @@ export async function listJobs(
   clusterId: string,
   filter: JobFilter,
 ): Promise<JobDetail[]> {
+  const nameProblem = filter.jobName === undefined ? undefined : checkJobName(filter.jobName);
+  // Refused before anything is sent: MRS would answer the listing with a 400.
+  if (nameProblem) throw new TerminationError(`MRS: jobName ${nameProblem}`);
   const states = filter.jobStates ?? [undefined];
   const listings = await Promise.all(
     states.map((state) => listAll(session, settings, clusterId, filter.jobName, state)),

@@ -5,7 +5,7 @@
 import { commonFields } from "../../core/commonFields";
 import { isUnknown, type CheckFailure, type FieldTable } from "../../validation/fields";
 import { checkEndpoint, checkPathId } from "../../validation/url";
-import { finalJobStates, nonFinalJobStates } from "./api";
+import { checkJobName, finalJobStates, nonFinalJobStates } from "./api";
 import { regionPattern } from "./settings";
 
 /** A lone surrogate cannot be percent-encoded into a query: refused in check, not mid-listing. */
@@ -40,6 +40,8 @@ export function checkSelector(value: Record<string, unknown>): CheckFailure[] {
       });
     } else if (typeof v === "string" && !wellFormed(v)) {
       failures.push({ property: key, reason: "must be valid Unicode (it holds a lone surrogate)" });
+    } else if (key === "jobName" && typeof v === "string" && checkJobName(v)) {
+      failures.push({ property: key, reason: checkJobName(v) as string });
     }
   }
   const states = value.jobStates;
@@ -93,7 +95,10 @@ export const mrsFields: FieldTable = {
     check: checkSelector,
     typeName: "MrsJobSelector",
     properties: {
-      jobName: { type: "string", description: "the exact job name" },
+      jobName: {
+        type: "string",
+        description: "the exact job name: letters, digits, - and _, 1 to 128 characters, as MRS has them",
+      },
       jobStates: {
         type: "stringList",
         description: `job states to match (default: those not final, ${nonFinalJobStates.join(", ")})`,

@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** Kill every job matching it. */
 export interface MrsJobSelector {
-  /** The exact job name. */
+  /** The exact job name: letters, digits, - and _, 1 to 128 characters, as MRS has them. */
   jobName?: string;
   /** Job states to match (default: those not final, NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING). */
   jobStates?: string[];

@@ -5,7 +5,7 @@
 import type { Session } from "../../core/contract";
 import { isApiError, isNetworkError, TerminationError } from "../../errors";
 import type { HttpResponse } from "../../http/client";
-import { apiError, errorCode, finalJobStates, getJob, jobsUrl, send, type JobDetail } from "./api";
+import { apiError, errorCode, finalJobStates, getJob, jobsUrl, send, wasKilled, type JobDetail } from "./api";
 import { codes, isGatewayCode } from "./codes";
 import type { MrsJobTerminationInputs } from "./inputs.generated";
 import type { MrsDetails, MrsJobState } from "./outputs.generated";
@@ -68,7 +68,7 @@ async function killJob(
 ): Promise<KillResult> {
   const before = await getJob(session, settings, inputs.clusterId, id);
   if (isFinal(before)) {
-    if (earlierLost && before.job_state === "KILLED") return { outcome: "killed", job: before };
+    if (earlierLost && wasKilled(before)) return { outcome: "killed", job: before };
     return finished(inputs, id, before, "was already finished");
   }
   const url = jobsUrl(settings, inputs.clusterId, id, "/kill");
@@ -103,8 +103,7 @@ async function killJob(
       throw readError;
     }
     if (isFinal(after)) {
-      if (lost && after.job_state === "KILLED")
-        return { outcome: "killed", requestId: response.requestId, job: after };
+      if (lost && wasKilled(after)) return { outcome: "killed", requestId: response.requestId, job: after };
       return finished(inputs, id, after, "finished before the kill arrived");
     }
   }

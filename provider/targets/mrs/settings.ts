@@ -14,6 +14,7 @@ import {
 import type { AkSkCredentials } from "../../signing/sdkHmacSha256";
 import { isUnknown, type CheckFailure } from "../../validation/fields";
 import { checkEndpoint, checkPathId } from "../../validation/url";
+import { lookupCode } from "../../core/codeTable";
 
 /** Where a request goes: the resource's or lookup's own arguments, before config and environment. */
 export interface MrsLocation {
@@ -58,6 +59,17 @@ const locationSpecs = {
 };
 
 const defaultCloud = "myhuaweicloud.com";
+/**
+ * The regions whose MRS endpoint is not on the default domain, as Huawei's region tables have them
+ * (huaweicloud-sdk-go-v3 services/mrs/v2/region/region.go; the same in the Node SDK's MrsRegion.ts and
+ * the Python SDK's mrs_region.py). Every other region of those tables is on myhuaweicloud.com.
+ */
+export const regionClouds: Readonly<Record<string, string>> = {
+  "ap-southeast-1": "myhuaweicloud.cn",
+  "ap-southeast-4": "myhuaweicloud.cn",
+  "ru-northwest-2": "myhuaweicloud.cn",
+  "eu-west-101": "myhuaweicloud.eu",
+};
 /** A DNS domain: labels of letters, digits and inner hyphens, at least two of them. */
 const cloudPattern = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
@@ -154,7 +166,9 @@ function resolveLocation(
   // An argument's own problem (reported by the field table) still stops the URL from being made.
   const unusable = endpoint ? checkEndpoint(endpoint.value) : !regionPattern.test(String(region?.value));
   if (failures.length > 0 || unusable) return { failures };
-  const url = endpoint?.value ?? `https://mrs.${region?.value}.${cloud?.value ?? defaultCloud}`;
+  // An explicit endpoint, then an explicit cloud domain, win over the region's own domain.
+  const domain = cloud?.value ?? lookupCode(regionClouds, region?.value) ?? defaultCloud;
+  const url = endpoint?.value ?? `https://mrs.${region?.value}.${domain}`;
   return { value: new URL(url), failures };
 }
 

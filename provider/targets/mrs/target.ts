@@ -234,15 +234,17 @@ async function preflight(
       throw error;
     }
   }
+  // Each line names the host it read, so that a preview shows which cloud (and site) `up` would reach.
+  const at = `at ${settings.endpoint.host}`;
   const lines = jobs.map(([id, job]) => {
     const name = job.job_name ? `${job.job_name} (${id})` : id;
-    if (isFinal(job)) return `MRS job ${name} already ${job.job_state}: nothing to do`;
+    if (isFinal(job)) return `MRS job ${name} already ${job.job_state} ${at}: nothing to do`;
     const started = Number(job.started_time ?? 0);
     const since = started > 0 ? ` for ${formatDuration(session.now() - started)}` : "";
-    return `MRS job ${name} ${job.job_state}${since}: will be killed`;
+    return `MRS job ${name} ${job.job_state}${since} ${at}: will be killed`;
   });
-  if (inputs.jobSelector) lines.unshift(`${describe(inputs)}: ${jobs.length} job(s) match now`);
-  if (lines.length === 0) lines.push(`${describe(inputs)}: no job: nothing to do`);
+  if (inputs.jobSelector) lines.unshift(`${describe(inputs)} ${at}: ${jobs.length} job(s) match now`);
+  if (lines.length === 0) lines.push(`${describe(inputs)} ${at}: no job: nothing to do`);
   return { found: true, message: lines.join("\n") };
 }
 
