@@ -198,3 +198,57 @@ export async function startResourceManager(options: { ha?: boolean; startTimeout
   };
   return rm;
 }
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, as sent. */
+  path: string;
+}
+
+export interface RecordingProxy {
+  url: string;
+  requests: RecordedRequest[];
+  /** The kills that went through it: `PUT .../state`. */
+  kills(): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A plain forwarding proxy on 127.0.0.1 in front of a real RM, recording every request: what a test
+ * counts to say "killed once" or "nothing sent". It changes nothing in either direction.
+ */
+export async function recordingProxy(target: string): Promise<RecordingProxy> {
+  const http = await import("node:http");
+  const upstream = new URL(target);
+  const requests: RecordedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push({ method: req.method ?? "", path: req.url ?? "" });
+    const forward = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on("error", () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    kills: () => requests.filter((r) => r.method === "PUT" && /\/state(\?|$)/.test(r.path)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

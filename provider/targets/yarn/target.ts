@@ -149,13 +149,12 @@ async function killOne(
   if (response.status === 202) return { outcome: "killed", app: { ...before, state: state ?? before.state } };
   if (response.status === 200 && state !== undefined) {
     const now = { ...before, state };
-    // The same state as asked: KILLED before our kill arrived (updateAppState answers it as is).
-    if (state === "KILLED")
-      return ours
-        ? { outcome: "killed", app: now }
-        : finished(inputs, now, "was killed by someone else before this kill arrived");
-    if (isFinalState(state)) return finished(inputs, now, "finished before the kill arrived");
-    // Done at once (an unmanaged AM's application): the state still shows the one before; the wait reads on.
+    // FINISHED or FAILED: it ended on its own before the kill arrived (forceKillApplication answers
+    // "done" for an application whose final state is stored, and killApp reports that state).
+    if (state !== "KILLED" && isFinalState(state)) return finished(inputs, now, "finished before the kill arrived");
+    // KILLED: ours, done at once (killApp reads the state after forceKillApplication, and an unmanaged
+    // AM's application is killed synchronously), or a kill by someone else in the moment since our read;
+    // either way it was running and is killed. Any other state: done, not yet shown; the wait reads on.
     return { outcome: "killed", app: now };
   }
   const error = apiError(

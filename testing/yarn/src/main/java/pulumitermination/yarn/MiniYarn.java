@@ -74,9 +74,19 @@ public final class MiniYarn {
     // on the classpath): an RM that becomes active re-reads those files, not settings made here.
     YarnConfiguration conf = new YarnConfiguration();
     if (ha) {
-      // Two RMs; MiniYARNCluster makes the first active. No ZooKeeper: failover is manual.
+      // Two RMs; MiniYARNCluster makes the first active. No ZooKeeper: failover is manual. Fixed
+      // addresses, as an HA pair has them: with port 0 each RM would know neither its own bound ports
+      // (they are not written back per RM id) nor the other's, so no AM could find the scheduler and
+      // no standby the active RM (RMHAUtils.findActiveRMHAId). Ports are free ones, picked here.
       conf.setBoolean("yarn.resourcemanager.ha.automatic-failover.enabled", false);
       conf.setBoolean("yarn.resourcemanager.ha.automatic-failover.embedded", false);
+      conf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, true);
+      conf.set(YarnConfiguration.RM_HA_IDS, "rm0,rm1");
+      for (String id : new String[] {"rm0", "rm1"}) {
+        for (String key : YarnConfiguration.getServiceAddressConfKeys(conf)) {
+          conf.set(key + "." + id, "127.0.0.1:" + freePort());
+        }
+      }
     }
 
     MiniYARNCluster cluster = new MiniYARNCluster("pulumi-termination", ha ? 2 : 1, 1, 1, 1);
@@ -87,24 +97,7 @@ public final class MiniYarn {
     for (int i = 0; i < rms; i++) {
       webapps.add(webapp(cluster.getResourceManager(i)));
     }
-    if (ha) {
-      // Each RM was configured with port 0 for the other: tell each where the other really is, so
-      // that a standby finds the active one (RMHAUtils.findActiveRMHAId) and redirects to it, as an
-      // HA pair with fixed addresses does.
-      for (int i = 0; i < rms; i++) {
-        Configuration own = cluster.getResourceManager(i).getConfig();
-        for (int j = 0; j < rms; j++) {
-          Configuration other = cluster.getResourceManager(j).getConfig();
-          for (String key : YarnConfiguration.getServiceAddressConfKeys(other)) {
-            String value = other.get(key);
-            if (value != null) {
-              own.set(key + ".rm" + j, value);
-            }
-          }
-        }
-      }
-    }
-    writeAmConf(cluster, rms, ha, new File(confDir, "yarn-site.xml"));
+    writeAmConf(cluster, conf, ha, new File(confDir, "yarn-site.xml"));
 
     String java = new File(System.getProperty("java.home"), "bin/java").getAbsolutePath();
     String classpath = confDir.getAbsolutePath() + File.pathSeparator + System.getProperty("java.class.path");
@@ -135,20 +128,27 @@ public final class MiniYarn {
   }
 
   private static String webapp(ResourceManager rm) {
-    // MiniYARNCluster binds "localhost" (getHostname()); the tests name the loopback address itself.
+    // Without HA, MiniYARNCluster binds "localhost" (getHostname()); the tests name 127.0.0.1 itself.
     String address = rm.getConfig().get(YarnConfiguration.RM_WEBAPP_ADDRESS);
     return "http://127.0.0.1:" + address.substring(address.lastIndexOf(':') + 1);
   }
 
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** What an AM container needs to find the scheduler: its address (per RM id in HA mode). */
-  private static void writeAmConf(MiniYARNCluster cluster, int rms, boolean ha, File file) throws Exception {
+  private static void writeAmConf(MiniYARNCluster cluster, Configuration conf, boolean ha, File file)
+      throws Exception {
     Configuration out = new Configuration(false);
     if (ha) {
       out.setBoolean(YarnConfiguration.RM_HA_ENABLED, true);
       out.set(YarnConfiguration.RM_HA_IDS, "rm0,rm1");
-      for (int i = 0; i < rms; i++) {
-        out.set(YarnConfiguration.RM_SCHEDULER_ADDRESS + ".rm" + i,
-            cluster.getResourceManager(i).getConfig().get(YarnConfiguration.RM_SCHEDULER_ADDRESS));
+      for (String id : new String[] {"rm0", "rm1"}) {
+        String key = YarnConfiguration.RM_SCHEDULER_ADDRESS + "." + id;
+        out.set(key, conf.get(key));
       }
     } else {
       out.set(YarnConfiguration.RM_SCHEDULER_ADDRESS,
