@@ -151,7 +151,8 @@ async function killOne(
     const now = { ...before, state };
     // FINISHED or FAILED: it ended on its own before the kill arrived (forceKillApplication answers
     // "done" for an application whose final state is stored, and killApp reports that state).
-    if (state !== "KILLED" && isFinalState(state)) return finished(inputs, now, "finished before the kill arrived");
+    if (state !== "KILLED" && isFinalState(state))
+      return finished(inputs, now, "finished before the kill arrived");
     // KILLED: ours, done at once (killApp reads the state after forceKillApplication, and an unmanaged
     // AM's application is killed synchronously), or a kill by someone else in the moment since our read;
     // either way it was running and is killed. Any other state: done, not yet shown; the wait reads on.
