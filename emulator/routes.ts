@@ -10,10 +10,15 @@ export const ROUTE_NAMES = [
   "mrs.kill",
   "mrs.get_job",
   "mrs.list_jobs",
+  "yarn.cluster_info",
+  "yarn.list_apps",
+  "yarn.get_app",
+  "yarn.app_state",
+  "yarn.kill",
 ] as const;
 
 export type RouteName = (typeof ROUTE_NAMES)[number];
-export type Api = "nodeman" | "mrs";
+export type Api = "nodeman" | "mrs" | "yarn";
 /** NodeMan is reachable through the ESB (credentials in the body) or the API gateway (in a header). */
 export type Transport = "esb" | "apigw";
 

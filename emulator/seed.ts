@@ -2,6 +2,7 @@
  * The seed (JSON the tests, the CLI and the admin API hand in) and the runtime state built from it.
  * A seed is validated strictly: a typo in a seed must fail loudly, not make a test pass by luck.
  */
+import { readYarnSeed, type SeedYarn, type YarnWorld } from "./yarn";
 import type { AkSkCredentials } from "../provider/signing/sdkHmacSha256";
 import { isPlainObject } from "./http";
 
@@ -172,6 +173,8 @@ export interface SeedState {
   mrsKillDelayMs?: number;
   /** The MRS list answers without `total_record` (the field is not promised on every page); default false. */
   mrsListOmitsTotalRecord?: boolean;
+  /** A YARN ResourceManager: its applications, HA state and odd behaviours (emulator/yarn.ts). */
+  yarn?: SeedYarn;
 }
 
 /** The credentials a seed gets when it names none. Documented in index.ts. */
@@ -264,6 +267,7 @@ export interface EmulatorState {
   mrsKillDelayMs: number;
   mrsListOmitsTotalRecord: boolean;
   mrsModes: MrsModes;
+  yarn: YarnWorld;
 }
 export interface MrsModes {
   gatewayCodes: (typeof HUAWEI_GATEWAY_SPELLINGS)[number];
@@ -323,6 +327,7 @@ export function loadSeed(seed: unknown, now: Date): EmulatorState {
           oneOf(v, MRS_KILLED_STATES, p),
         ) ?? "KILLED",
     },
+    yarn: yarnSeed(root.yarn, nowMs),
   };
 }
 
@@ -561,6 +566,15 @@ function defaultJobResult(state: MrsJobState): MrsJobResult {
 }
 
 // ---- Small readers: each names the path of what is wrong ----
+
+/** The seed's YARN part, its problems as SeedErrors like the rest of the seed's. */
+function yarnSeed(value: unknown, nowMs: number): YarnWorld {
+  try {
+    return readYarnSeed(value, nowMs);
+  } catch (error) {
+    throw new SeedError((error as Error).message);
+  }
+}
 
 function fail(path: string, problem: string): never {
   throw new SeedError(`${path} ${problem}`);

@@ -32,6 +32,7 @@ import {
   resolveNodeman,
 } from "./nodeman";
 import { RateLimiter } from "./rateLimit";
+import { handleYarn, resolveYarn, yarnSnapshot } from "./yarn";
 import { RequestLog, type RecordedRequest, type RequestFilter } from "./requestLog";
 import { noEffect, type HandlerContext, type Outcome, type Resolution, type RouteName } from "./routes";
 import { loadSeed, type EmulatorState, type SeedState } from "./seed";
@@ -159,6 +160,7 @@ export class EmulatorServer implements Emulator {
     return {
       nodeman: { subscriptions: nodemanSnapshot(this.world, nowMs) },
       mrs: { projects: mrsSnapshot(this.world, nowMs) },
+      yarn: yarnSnapshot(this.world.yarn, nowMs),
     };
   }
 
@@ -189,7 +191,8 @@ export class EmulatorServer implements Emulator {
   }
 
   private handleApiRequest(request: ReceivedRequest, res: ServerResponse): void {
-    const resolution = resolveNodeman(request, this.world) ?? resolveMrs(request) ?? UNKNOWN_ROUTE;
+    const resolution =
+      resolveNodeman(request, this.world) ?? resolveMrs(request) ?? resolveYarn(request) ?? UNKNOWN_ROUTE;
     const entry = this.log.record(request, resolution, this.clock());
     const exchange: Exchange = { request, resolution, entry, requestId: randomUUID(), res };
     if (resolution.route === "unknown") return this.answer(exchange);
@@ -275,6 +278,8 @@ function handle(resolution: Resolution, request: ReceivedRequest, ctx: HandlerCo
       return handleNodeman(resolution, request, ctx);
     case "mrs":
       return handleMrs(resolution, request, ctx);
+    case "yarn":
+      return handleYarn(resolution, request, ctx);
     default:
       return noEffect(
         jsonReply(404, { error: "not_found", message: `no route for ${request.method} ${request.rawPath}` }),
@@ -296,6 +301,13 @@ function throttledReply(
   requestId: string,
   headers: Record<string, string>,
 ): Reply {
+  // The RM itself does not throttle; a proxy in front of it answers plain text.
+  if (resolution.api === "yarn")
+    return {
+      status: 429,
+      headers: { "Content-Type": "text/plain", ...headers },
+      body: "Too Many Requests\n",
+    };
   return resolution.api === "mrs"
     ? mrsGatewayReply(
         429,

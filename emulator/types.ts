@@ -9,6 +9,7 @@ import type { SubscriptionSnapshot } from "./nodeman";
 import type { RecordedRequest, RequestFilter } from "./requestLog";
 import type { RouteName } from "./routes";
 import type { SeedState } from "./seed";
+import type { yarnSnapshot } from "./yarn";
 
 export interface EmulatorOptions {
   /** Default 127.0.0.1. */
@@ -26,6 +27,7 @@ export interface EmulatorOptions {
 export interface StateSnapshot {
   nodeman: { subscriptions: SubscriptionSnapshot[] };
   mrs: { projects: ProjectsSnapshot };
+  yarn: ReturnType<typeof yarnSnapshot>;
 }
 
 export interface Emulator {

@@ -13,7 +13,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as path from "node:path";
 
-export type ProviderName = "mrsJobTermination" | "nodemanTaskTermination";
+/** The names `providers/<name>.js` has, one per registered target (provider/targets/registry.ts). */
+export type ProviderName = (typeof import("../targets/registry").registrations)[number]["providerName"];
 
 type Shim = dynamic.ResourceProvider & { modulePath: string };
 

@@ -23,7 +23,7 @@ export interface HttpRequest {
   /** Who and what, for messages: "MRS", "kill job-execution j1 in cluster c1". */
   service: string;
   operation: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   url: string;
   headers?: Record<string, string>;
   body?: string;

@@ -1,5 +1,5 @@
 /**
- * The plugin's configuration: provider properties `huaweicloud` and `blueking` (objects) and the
+ * The plugin's configuration: provider properties `huaweicloud`, `blueking` and `yarn` (objects) and the
  * `termination` settings, translated into the same `ConfigSource` the dynamic provider's
  * `configure` gets (`huaweicloud:accessKey`, `termination:maxAttempts`, ...), so that precedence
  * and validation stay in one place: `provider/core/settings.ts`. Environment variables come after.
@@ -9,6 +9,7 @@ import { httpSettingSpecs, resolveHttpSettings } from "../http/settings";
 import { UNKNOWN, type CheckFailure } from "../validation/fields";
 import { mrsSettingSpecs } from "../targets/mrs/settings";
 import { bluekingSettingSpecs } from "../targets/nodeman/settings";
+import { yarnSettingSpecs } from "../targets/yarn/settings";
 
 export interface ConfigProperty {
   type: "string" | "integer" | "number" | "boolean";
@@ -66,6 +67,14 @@ export const bluekingProperties = credentials(bluekingSettingSpecs, {
   },
 });
 
+export const yarnProperties = credentials(yarnSettingSpecs, {
+  resourceManagerUrl: {
+    description:
+      "ResourceManager web address, e.g. http://rm.example.com:8088; an HA pair separated by a comma; a resource's `resourceManagerUrl` argument wins",
+  },
+  user: { description: "User the requests run as (simple authentication's user.name)" },
+});
+
 const s = httpSettingSpecs;
 /** Top-level settings, under the same names as the dynamic provider's `termination:*` config. */
 export const terminationProperties: Record<string, ConfigProperty> = {
@@ -112,7 +121,30 @@ export const terminationProperties: Record<string, ConfigProperty> = {
   },
 };
 
-export const credentialObjects = { huaweicloud: huaweicloudProperties, blueking: bluekingProperties };
+export const credentialObjects = {
+  huaweicloud: huaweicloudProperties,
+  blueking: bluekingProperties,
+  yarn: yarnProperties,
+};
+
+/** What each object is, for the schema: its type's description and its title. */
+export const credentialObjectDescriptions: Record<
+  keyof typeof credentialObjects,
+  { title: string; type: string }
+> = {
+  huaweicloud: {
+    title: "Huawei Cloud",
+    type: "Huawei Cloud credentials and location, for MrsJobTermination and the MRS functions.",
+  },
+  blueking: {
+    title: "BlueKing",
+    type: "BlueKing credentials and endpoints, for NodemanTaskTermination and getNodemanSubscriptionStatus.",
+  },
+  yarn: {
+    title: "YARN",
+    type: "The YARN ResourceManager and user, for YarnApplicationTermination and the YARN functions.",
+  },
+};
 type ObjectName = keyof typeof credentialObjects;
 const objectNames = Object.keys(credentialObjects) as ObjectName[];
 

@@ -5,7 +5,12 @@
  * committed; a test fails when it is stale (`npm run schema` rewrites it).
  */
 import type { FieldSpec, FieldTable, PropertyShape } from "../validation/fields";
-import { credentialObjects, terminationProperties, type ConfigProperty } from "./config";
+import {
+  credentialObjectDescriptions,
+  credentialObjects,
+  terminationProperties,
+  type ConfigProperty,
+} from "./config";
 import { recordedOutputs, type OutputSpec, type OutputTable } from "../core/outputs";
 import { functions, resources } from "./tables";
 
@@ -126,10 +131,7 @@ export function buildSchema(version: string): Json {
   for (const [name, table] of Object.entries(credentialObjects)) {
     types[token(capitalized(name)) + "Settings"] = {
       type: "object",
-      description:
-        name === "huaweicloud"
-          ? "Huawei Cloud credentials and location, for MrsJobTermination and the MRS functions."
-          : "BlueKing credentials and endpoints, for NodemanTaskTermination and getNodemanSubscriptionStatus.",
+      description: credentialObjectDescriptions[name as keyof typeof credentialObjects].type,
       properties: Object.fromEntries(Object.entries(table).map(([key, p]) => [key, configSchema(p)])),
     };
   }
@@ -139,7 +141,7 @@ export function buildSchema(version: string): Json {
         name,
         {
           ...ref(`${capitalized(name)}Settings`),
-          description: `${name === "huaweicloud" ? "Huawei Cloud" : "BlueKing"} settings (stack config \`termination:${name}\`); secret fields stay encrypted in state.`,
+          description: `${credentialObjectDescriptions[name as keyof typeof credentialObjects].title} settings (stack config \`termination:${name}\`); secret fields stay encrypted in state.`,
         },
       ]),
     ),
@@ -177,8 +179,17 @@ export function buildSchema(version: string): Json {
     displayName: "Termination",
     version,
     description:
-      "Resources that terminate running jobs: Huawei Cloud MRS job executions and BlueKing NodeMan subscription tasks.",
-    keywords: ["pulumi", "termination", "huaweicloud", "mrs", "blueking", "nodeman", "category/utility"],
+      "Resources that terminate running jobs: Huawei Cloud MRS job executions, BlueKing NodeMan subscription tasks and YARN applications.",
+    keywords: [
+      "pulumi",
+      "termination",
+      "huaweicloud",
+      "mrs",
+      "blueking",
+      "nodeman",
+      "yarn",
+      "category/utility",
+    ],
     license: "Apache-2.0",
     config: { variables: configProperties },
     provider: {

@@ -23,8 +23,8 @@ import type { Reporter } from "../core/reporter";
 import type { Target } from "../core/contract";
 import { recordedOutputs } from "../core/outputs";
 import { TerminationProvider, type ProviderOptions } from "../core/provider";
-import { mrsTarget } from "../targets/mrs/target";
-import { nodemanTarget } from "../targets/nodeman/target";
+import type { TargetRegistration } from "../targets/registration";
+import { registrations } from "../targets/registry";
 import { UNKNOWN, validateFields } from "../validation/fields";
 import { checkProviderConfig, configSource } from "./config";
 import {
@@ -81,8 +81,7 @@ export class PluginServer {
     };
     const add = <I extends object, S>(target: Target<I, S>) =>
       this.providers.set(token(target.typeName), new TerminationProvider(target, providerOptions));
-    add(mrsTarget);
-    add(nodemanTarget);
+    for (const { target } of registrations as readonly TargetRegistration[]) add(target);
   }
 
   private attachEngine(address: string) {

@@ -6,6 +6,7 @@ import { buildSchema, schemaText } from "../../provider/plugin/schema";
 import { generatedFiles } from "../../scripts/generate";
 import { mrsTarget } from "../../provider/targets/mrs/target";
 import { nodemanTarget } from "../../provider/targets/nodeman/target";
+import { yarnTarget } from "../../provider/targets/yarn/target";
 
 type Json = Record<string, Record<string, unknown>>;
 
@@ -28,6 +29,12 @@ describe("the plugin's schema", () => {
       "provider/core/outputs.generated.ts",
       "provider/targets/mrs/outputs.generated.ts",
       "provider/targets/nodeman/outputs.generated.ts",
+      "provider/targets/yarn/inputs.generated.ts",
+      "provider/targets/yarn/outputs.generated.ts",
+      "provider/targets/public.generated.ts",
+      "provider/providers/mrsJobTermination.ts",
+      "provider/providers/nodemanTaskTermination.ts",
+      "provider/providers/yarnApplicationTermination.ts",
     ]);
     for (const { file, text } of files) {
       const committed = readFileSync(path.join(__dirname, "..", "..", file), "utf8");
@@ -35,8 +42,8 @@ describe("the plugin's schema", () => {
     }
   });
 
-  it("states every input of both resources, with the required ones, and their outputs", () => {
-    for (const target of [mrsTarget, nodemanTarget]) {
+  it("states every input of every resource, with the required ones, and their outputs", () => {
+    for (const target of [mrsTarget, nodemanTarget, yarnTarget]) {
       const resource = schema.resources[`termination:index:${target.typeName}`] as Record<string, Json>;
       expect(Object.keys(resource.inputProperties)).to.have.members(Object.keys(target.fields));
       for (const key of Object.keys(target.fields))
@@ -68,6 +75,8 @@ describe("the plugin's schema", () => {
         .map(([key]) => key);
     expect(secretsOf("HuaweicloudSettings")).to.have.members(["secretKey", "securityToken", "authToken"]);
     expect(secretsOf("BluekingSettings")).to.have.members(["appSecret", "bkToken", "accessToken"]);
+    // Simple authentication's user name is no secret, and the YARN settings hold nothing else.
+    expect(secretsOf("YarnSettings")).to.have.members([]);
     expect(schema.config.variables).to.include.keys(
       "huaweicloud",
       "blueking",
@@ -77,11 +86,13 @@ describe("the plugin's schema", () => {
     );
   });
 
-  it("declares the three functions", () => {
+  it("declares the five functions", () => {
     expect(Object.keys(schema.functions)).to.have.members([
       "termination:index:getMrsJob",
       "termination:index:listMrsJobs",
       "termination:index:getNodemanSubscriptionStatus",
+      "termination:index:getYarnApplication",
+      "termination:index:listYarnApplications",
     ]);
   });
 });
