@@ -204,6 +204,7 @@ export class PluginServer {
         this.config = configSource(args);
         const config = this.config;
         const asConfig = {
+          names: config.names,
           get: (key: string) => config.get(key),
           require: (key: string) => {
             const value = config.get(key);

@@ -33,7 +33,9 @@ function parseHostKey(id: string): HostKey | string {
   // Split from the right: an IPv6 address has no "-", so the last two parts are the ids.
   const parts = id.split("-");
   if (parts.length !== 3) {
-    return `host id "${id}" must be a bk_host_id (digits) or {ip}-{bk_cloud_id}-{bk_supplier_id}`;
+    // An address alone is the likely slip: show it whole, as hostInstanceId would make it.
+    const example = isIPv4(id) || isIPv6(id) ? `${id}-0-0` : "10.0.0.5-0-0";
+    return `host id "${id}" must be a bk_host_id (digits) or {ip}-{bk_cloud_id}-{bk_supplier_id}, e.g. "${example}" (or make the id with hostInstanceId({ ip, bkCloudId }))`;
   }
   const [ip, cloud, supplier] = parts;
   if (!isIPv4(ip) && !isIPv6(ip)) return `"${ip}" is not an IPv4 or IPv6 address`;
