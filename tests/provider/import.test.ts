@@ -106,6 +106,28 @@ describe("import: a termination rebuilt from the live target by its id", () => {
       expect(findSecrets(read, lines, emulator.requests())).to.deep.equal([]);
     });
 
+    it("a program that adds an update-only argument the id did not carry: an update, which sends nothing", async () => {
+      const { provider } = await mrs();
+      const read = await provider.read("mrs/cluster-1/job-killed");
+      const news = {
+        ...provider.inputsOf(read.props!),
+        waitTimeoutSeconds: 60,
+        whenAlreadyFinished: "fail" as const,
+      };
+      expect(await provider.diff(read.id!, read.props!, news)).to.deep.include({
+        changes: true,
+        replaces: [],
+      });
+      const before = emulator.requests().length;
+      const { outs } = await provider.update(read.id!, read.props!, news);
+      expect(outs).to.include({ outcome: "already-finished", waitTimeoutSeconds: 60, imported: true });
+      expect(emulator.requests().length).to.equal(before);
+      // A changed target is a new termination: a replace, as for any record.
+      expect(
+        (await provider.diff(read.id!, read.props!, { clusterId, jobExecutionId: "job-running" })).replaces,
+      ).to.deep.equal(["jobExecutionId"]);
+    });
+
     it("a batch: mrs/<clusterId>/<id>,<id> names jobExecutionIds; a refresh of the record keeps it", async () => {
       const { provider } = await mrs();
       const read = await provider.read("mrs/cluster-1/job-killed,job-finished,job-failed");
