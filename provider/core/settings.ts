@@ -168,5 +168,7 @@ export function throwFailures(failures: CheckFailure[]): void {
 
 /** Failures as one ConfigurationError, for a parse that made no settings. */
 export function configurationError(failures: CheckFailure[]): ConfigurationError {
-  return new ConfigurationError(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
+  return new ConfigurationError(
+    failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason)).join("; "),
+  );
 }

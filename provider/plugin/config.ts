@@ -17,6 +17,7 @@ import { UNKNOWN, type CheckFailure } from "../validation/fields";
 import { mrsSettingSpecs } from "../targets/mrs/settings";
 import { bluekingSettingSpecs } from "../targets/nodeman/settings";
 import { yarnSettingSpecs } from "../targets/yarn/settings";
+import { preflightSetting } from "../targets/configKeys";
 
 export interface ConfigProperty {
   type: "string" | "integer" | "number" | "boolean";
@@ -26,8 +27,6 @@ export interface ConfigProperty {
   /** Where the dynamic provider reads the same setting: stack config key and environment. */
   spec: SettingSpec;
 }
-
-const preflightSpec: SettingSpec = { config: "termination:preflight", env: ["TERMINATION_PREFLIGHT"] };
 
 /** The properties of the `huaweicloud` and `blueking` objects, keyed by the name after the namespace. */
 function credentials(
@@ -89,7 +88,7 @@ export const terminationProperties: Record<string, ConfigProperty> = {
     type: "boolean",
     default: true,
     description: "Read each target during preview to show what will be terminated",
-    spec: preflightSpec,
+    spec: preflightSetting,
   },
   requestTimeoutSeconds: {
     type: "number",

@@ -27,7 +27,7 @@ import { isStateless, TerminationProvider, type ProviderOptions } from "../core/
 import type { TargetRegistration } from "../targets/registration";
 import { registrations } from "../targets/registry";
 import { UNKNOWN, validateFields } from "../validation/fields";
-import { checkProviderConfig, configSource } from "./config";
+import { checkProviderConfig, configSource, pluginWording } from "./config";
 import {
   checkResponse,
   describeFailures,
@@ -90,8 +90,13 @@ export class PluginServer {
     this.engine = new enginerpc.EngineClient(address, grpc.credentials.createInsecure());
   }
 
-  /** In order, under the URN of the operation that says it; stderr when there is no engine. */
-  private log(severity: engineproto.LogSeverity, message: string) {
+  /**
+   * In order, under the URN of the operation that says it; stderr when there is no engine. In the
+   * plugin's words, as its errors and check failures are (grpc.ts): a warning may quote an API
+   * error's advice.
+   */
+  private log(severity: engineproto.LogSeverity, text: string) {
+    const message = pluginWording(text);
     const engine = this.engine;
     const urn = this.urns.getStore() ?? "";
     if (!engine) {

@@ -3,6 +3,7 @@
  * - A misspelled setting fails the preview naming the key meant, through both doors (17.1).
  * - Check failures name the field and its index, never "{<nil>}" (17.5).
  * - The plugin on a Node.js older than 22 says so once, first, with the fix (17.6).
+ * - Through the plugin, advice names the provider's settings (issue 16.8).
  */
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
@@ -158,6 +159,19 @@ describe("end-to-end: a newcomer's first hour (issue 17)", function () {
       /kill-job' has a problem: credentials: no Huawei Cloud credentials: set provider setting `huaweicloud.accessKey`/,
     );
     expect(credentials.output).to.not.include("{<nil>}");
+    expect(terminatingRequests(emulator)).to.deep.equal({ kills: 0, revokes: 0 });
+  });
+
+  it("16.8 through the plugin, a refused AK/SK's advice in the preview names the provider's settings, not huaweicloud:accessKey", async () => {
+    const stack = await yamlStack("plugin-advice", { ...huaweicloud(), secretKey: "WRONG-secret-key" });
+    // The preview's read of the job is refused: its message carries the advice, and nothing is sent.
+    const { output } = await stack.pulumi(["preview"], { allowFailure: true });
+    expect(output, output).to.include("APIGW.0301");
+    expect(output, output).to.include(
+      "Check the AK/SK (huaweicloud.accessKey and huaweicloud.secretKey, or HW_ACCESS_KEY and HW_SECRET_KEY)",
+    );
+    expect(output).to.not.match(/huaweicloud:(accessKey|secretKey)/);
+    expect(findSecrets(output)).to.deep.equal([]);
     expect(terminatingRequests(emulator)).to.deep.equal({ kills: 0, revokes: 0 });
   });
 

@@ -169,6 +169,11 @@ describe("provider plugin over gRPC", () => {
     );
     expect(error?.message).not.to.match(/huaweicloud:/);
     expect(findSecrets(error?.message)).to.deep.equal([]);
+    // The preview's read refused: its warning, a log line, quotes the same advice in the same words.
+    await create(mrsUrn, running, true);
+    const warnings = plugin.messages.map((m) => m.message).filter((m) => m.includes("APIGW.0301"));
+    expect(warnings.join("\n")).to.include("huaweicloud.accessKey and huaweicloud.secretKey");
+    expect(warnings.join("\n")).not.to.match(/huaweicloud:/);
   });
 
   it("reads credentials from the environment after its provider properties", async () => {
