@@ -8,14 +8,12 @@
  * plugin's CheckConfig marks the fields its schema calls secret, as a real provider does.
  */
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { createYamlProject, PulumiStack } from "../../scripts/lib/pulumi";
-import { installPackages, packRepository, pulumiVersion } from "../../testing/pack";
 import { accessKey, baseSeed, clusterId, findSecrets, projectId, secrets } from "../helpers/fixtures";
-import { pulumiCliOrSkip, sharedProgram, terminatingRequests } from "./program";
+import { installedPlugin, pulumiCliOrSkip, terminatingRequests } from "./program";
 
 const signatureKey = "4dabf18193072939515e22adb298388d";
 
@@ -102,7 +100,6 @@ ${resources("")}`;
 describe("end-to-end: plain-valued credentials through the plugin are stored as secrets", function () {
   this.timeout(900_000);
   let emulator: Emulator;
-  let installed: string;
   let pluginDir: string;
   let binDir: string;
   const stacks: PulumiStack[] = [];
@@ -111,11 +108,7 @@ describe("end-to-end: plain-valued credentials through the plugin are stored as 
   before(async function () {
     this.timeout(45 * 60_000);
     binDir = await pulumiCliOrSkip(this);
-    await sharedProgram(); // builds dist/
-    installed = mkdtempSync(path.join(tmpdir(), "pulumi-termination-secrets-app-"));
-    writeFileSync(path.join(installed, "package.json"), JSON.stringify({ name: "app", private: true }));
-    await installPackages(installed, [await packRepository(installed), `@pulumi/pulumi@${pulumiVersion()}`]);
-    pluginDir = path.join(installed, "node_modules", "pulumi-termination", "bin");
+    pluginDir = await installedPlugin();
     emulator = await startEmulator({ seed: baseSeed() });
   });
 
@@ -124,7 +117,7 @@ describe("end-to-end: plain-valued credentials through the plugin are stored as 
   after(async () => {
     await emulator?.close();
     for (const stack of stacks) stack.dispose();
-    for (const dir of [...dirs, installed]) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   async function stackOf(body: string, name: string): Promise<PulumiStack> {
