@@ -183,7 +183,7 @@ export class TerminationProvider<
       if (this.target.isCredentialsRefused(error))
         throw reportedOnce(
           new ConfigurationError(
-            `${where}: the preview's read was refused the credentials, and \`up\` would be too: ${(error as Error).message}`,
+            `${where}: the API refused the credentials, so \`up\` would fail too: ${(error as Error).message}`,
             { cause: error },
           ),
           `${where}: preview failed`,

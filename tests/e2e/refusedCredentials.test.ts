@@ -42,7 +42,7 @@ resources:
 `;
 }
 
-const refusal = /the preview's read was refused the credentials, and `up` would be too/;
+const refusal = /the API refused the credentials, so `up` would fail too/;
 const advice = /APIGW\.0301.*Check the AK\/SK/;
 const warning = /warning: .*preflight could not read the target, the preview goes on without it/;
 

@@ -171,6 +171,37 @@ describe("end-to-end: plain-valued credentials through the plugin are stored as 
     expect(findSecrets(stack.transcript), "a secret in the CLI's output").to.deep.equal([]);
   });
 
+  it("a state an earlier version wrote in plain text: the provider's outputs are re-recorded encrypted when a setting changes", async () => {
+    const stack = await stackOf(explicitProgram(pluginDir, emulator.url), "secrets-upgrade");
+    await stack.pulumi(["up", "--yes"]);
+    // The state an earlier version wrote: the provider's secrets plain, in its inputs and outputs.
+    const shown = (await stack.pulumi(["stack", "export", "--show-secrets"])).stdout;
+    const plain: unknown = JSON.parse(shown, (_key, value: Record<string, string> | undefined) =>
+      value && typeof value === "object" && value[signatureKey] && "plaintext" in value
+        ? (JSON.parse(value.plaintext) as unknown)
+        : value,
+    );
+    const file = path.join(stack.scratch, "earlier-state.json");
+    writeFileSync(file, JSON.stringify(plain));
+    await stack.pulumi(["stack", "import", "--file", file]);
+    // An unchanged provider keeps its recorded outputs (the engine's same step: pulumi/pulumi
+    // pkg/resource/deploy/step.go SameStep.Apply), so this `up` encrypts the inputs only.
+    await stack.pulumi(["up", "--yes"]);
+    expect(findSecrets(await stack.exportState())).to.not.deep.equal([]);
+    // A change of its settings (the secret rotated, as a secret once stored in plain text should be)
+    // records the provider anew: every secret setting encrypted, the old and the new.
+    writeFileSync(
+      path.join(stack.programDir, "Pulumi.yaml"),
+      `name: secrets-upgrade\nruntime: yaml\n${explicitProgram(pluginDir, emulator.url).replace(secrets.secretKey, secrets.temporarySecretKey)}`,
+    );
+    const rotated = await stack.pulumi(["up", "--yes", "--diff"]);
+    expect(rotated.output).to.match(/1 updated/);
+    expect(terminatingRequests(emulator)).to.deep.equal({ kills: 1, revokes: 1 });
+    const exported = await stack.exportState();
+    expectEncrypted(exported, { huaweicloud: ["secretKey"], blueking: ["appSecret", "bkToken"] });
+    expect(findSecrets(stack.transcript.slice(-2))).to.deep.equal([]);
+  });
+
   it("the default provider with termination:huaweicloud as JSON text and termination:blueking by --path, no --secret", async () => {
     const stack = await stackOf(defaultProgram(pluginDir), "secrets-default");
     await stack.setConfig({

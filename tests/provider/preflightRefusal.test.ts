@@ -180,7 +180,7 @@ describe("preview: refused credentials fail it, an unreachable or failing servic
       const error = await caught(provider.check({}, subject.inputs));
       expect(isConfigurationError(error), error.message).to.equal(true);
       expect(error.message)
-        .to.match(/the preview's read was refused the credentials/)
+        .to.match(/the API refused the credentials, so `up` would fail too/)
         .and.match(refusal.advice);
       // The dynamic-provider host prints `${error}: ${error.stack}`: one short line, no stack.
       expect(`${error}: ${error.stack}`).to.not.match(/\n\s+at /);
@@ -207,7 +207,7 @@ describe("preview: refused credentials fail it, an unreachable or failing servic
           ),
         );
         expect(error.message)
-          .to.match(/the preview's read was refused the credentials/)
+          .to.match(/the API refused the credentials, so `up` would fail too/)
           .and.match(refusal.advice);
         expect(emulator.requests({ route: subject.terminating })).to.deep.equal([]);
         expect(plugin.messages.filter((m) => m.severity === "warning")).to.deep.equal([]);
