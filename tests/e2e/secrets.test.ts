@@ -151,7 +151,8 @@ describe("end-to-end: plain-valued credentials through the plugin are stored as 
   it("an explicit provider with plain secretKey, appSecret and bkToken: ciphertext in state, in no output", async () => {
     const stack = await stackOf(explicitProgram(pluginDir, emulator.url), "secrets-explicit");
     const preview = await stack.pulumi(["preview", "--diff"]);
-    expect(preview.output).to.match(/pulumi:providers:termination/);
+    for (const field of ["secretKey", "appSecret", "bkToken"])
+      expect(preview.output).to.match(new RegExp(`${field}\\s*: \\[secret\\]`));
     const up = await stack.pulumi(["up", "--yes", "--diff"]);
     expect(up.output, up.output).to.match(/4 created/);
     // The credentials worked: each target was terminated once.
