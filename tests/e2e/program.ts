@@ -7,7 +7,14 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Emulator, SeedState } from "../../emulator";
 import { obtainPulumiCli, type PulumiStack } from "../../scripts/lib/pulumi";
-import { packAndInstall, removeScratchDirs } from "../../testing/pack";
+import {
+  installPackages,
+  packAndInstall,
+  packRepository,
+  pulumiVersion,
+  removeScratchDirs,
+  scratchDir,
+} from "../../testing/pack";
 import { baseSeed, clusterId, providerStackConfig } from "../../testing/seed";
 
 const indexTs = `
@@ -31,9 +38,11 @@ const jobId: pulumi.Input<string> = config.getBoolean("jobIdFromOutput")
 const triggers = config.get("trigger") ? [config.get("trigger")] : undefined;
 const waitTimeoutSeconds = config.getNumber("waitTimeoutSeconds") ?? 60;
 
+// A batch instead of the one job, when the stack names one (a JSON list).
+const jobIds = config.getObject<string[]>("jobExecutionIds");
 const job = new MrsJobTermination("kill-job", {
   clusterId: config.require("clusterId"),
-  jobExecutionId: jobId,
+  ...(jobIds ? { jobExecutionIds: jobIds } : { jobExecutionId: jobId }),
   waitTimeoutSeconds,
   triggers,
 });
@@ -148,4 +157,66 @@ export function sharedProgram(): Promise<string> {
     return dir;
   })();
   return shared;
+}
+
+let plugin: Promise<string> | undefined;
+
+/**
+ * The directory of `pulumi-resource-termination` as npm installs it (node_modules/pulumi-termination/bin
+ * of the packed tarball), in a project of its own: once per test run, shared by the e2e files.
+ */
+export function sharedPlugin(): Promise<string> {
+  plugin ??= (async () => {
+    await sharedProgram(); // builds dist/
+    const dir = scratchDir("plugin-app");
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "app", private: true }));
+    await installPackages(dir, [await packRepository(dir), `@pulumi/pulumi@${pulumiVersion()}`]);
+    return path.join(dir, "node_modules", "pulumi-termination", "bin");
+  })();
+  return plugin;
+}
+
+/**
+ * The shared program's MRS half as a Pulumi YAML program through the provider plugin in `pluginDir`,
+ * named `e2e` so that `configureStack` configures it too: `kill-job` of `e2e:jobExecutionId`, or of
+ * `jobExecutionIds` (written into the program) when given. Create it with `createYamlProject(…, "e2e")`.
+ */
+export function pluginProgram(pluginDir: string, jobExecutionIds?: string[]): string {
+  const target = jobExecutionIds
+    ? `jobExecutionIds: ${JSON.stringify(jobExecutionIds)}`
+    : "jobExecutionId: ${jobExecutionId}";
+  return `
+plugins:
+  providers:
+    - name: termination
+      path: ${pluginDir}
+config:
+  clusterId:
+    type: string
+  jobExecutionId:
+    type: string
+  waitTimeoutSeconds:
+    type: integer
+    default: 60
+resources:
+  terminations:
+    type: pulumi:providers:termination
+    properties:
+      huaweicloud:
+        accessKey: \${huaweicloud:accessKey}
+        secretKey: \${huaweicloud:secretKey}
+        projectId: \${huaweicloud:projectId}
+        mrsEndpoint: \${huaweicloud:mrsEndpoint}
+  kill-job:
+    type: termination:index:MrsJobTermination
+    properties:
+      clusterId: \${clusterId}
+      ${target}
+      waitTimeoutSeconds: \${waitTimeoutSeconds}
+    options:
+      provider: \${terminations}
+outputs:
+  mrsOutcome: \${kill-job.outcome}
+  mrsJobState: \${kill-job.jobState}
+`;
 }
