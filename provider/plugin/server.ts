@@ -9,7 +9,8 @@
  *   `Check`, so the update that follows a preview reads nothing extra;
  * - Cancel stops every wait and retry, and nothing more is sent (no further kill of a batch); a
  *   termination that was or may have been sent (its answer lost) is recorded incomplete;
- * - it exits soon after its engine is gone (main.ts), rather than go on polling for nobody.
+ * - it exits soon after its engine is gone (main.ts), rather than go on polling for nobody;
+ * - a read with an id alone (`pulumi import`) answers the inputs the id names as well.
  */
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -24,7 +25,7 @@ import { CancelledError, TerminationError, TerminationIncompleteError } from "..
 import type { Reporter } from "../core/reporter";
 import type { Target } from "../core/contract";
 import { recordedOutputs } from "../core/outputs";
-import { TerminationProvider, type ProviderOptions } from "../core/provider";
+import { isStateless, TerminationProvider, type ProviderOptions } from "../core/provider";
 import type { TargetRegistration } from "../targets/registration";
 import { registrations } from "../targets/registry";
 import { UNKNOWN, validateFields } from "../validation/fields";
@@ -267,9 +268,13 @@ export class PluginServer {
         let props = fromStruct(request.getProperties());
         if (Object.keys(props).length === 0) props = fromStruct(request.getInputs());
         const result = await provider.read(request.getId(), props);
-        return new provproto.ReadResponse()
+        const response = new provproto.ReadResponse()
           .setId(result.id ?? request.getId())
           .setProperties(toStruct(result.props ?? props));
+        // `pulumi import` (an id alone): the inputs the id names become the resource's inputs, which
+        // the engine requires of an import and diffs the program's against.
+        if (isStateless(props) && result.props) response.setInputs(toStruct(provider.inputsOf(result.props)));
+        return response;
       }),
       update: this.unary(async (request: provproto.UpdateRequest) => {
         const type = request.getType() || typeOf(request.getUrn());

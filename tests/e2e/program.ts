@@ -40,12 +40,17 @@ const waitTimeoutSeconds = config.getNumber("waitTimeoutSeconds") ?? 60;
 
 // A batch instead of the one job, when the stack names one (a JSON list).
 const jobIds = config.getObject<string[]>("jobExecutionIds");
-const job = new MrsJobTermination("kill-job", {
-  clusterId: config.require("clusterId"),
-  ...(jobIds ? { jobExecutionIds: jobIds } : { jobExecutionId: jobId }),
-  waitTimeoutSeconds,
-  triggers,
-});
+const job = new MrsJobTermination(
+  "kill-job",
+  {
+    clusterId: config.require("clusterId"),
+    ...(jobIds ? { jobExecutionIds: jobIds } : { jobExecutionId: jobId }),
+    waitTimeoutSeconds,
+    triggers,
+  },
+  // The \`import\` resource option, through the dynamic door (tests/e2e/import.test.ts).
+  { import: config.get("importId") },
+);
 
 const instanceIds = config.getObject<string[]>("instanceIds");
 const tasks = config.getBoolean("skipNodeman")
