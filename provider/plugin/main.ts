@@ -45,10 +45,11 @@ export function exitWhenOrphaned(
 }
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  // First, so that the parent it watches is the engine that started it.
+  exitWhenOrphaned();
   const engineAddress = argv.find((arg) => !arg.startsWith("-"));
   const server = new PluginServer({ engineAddress, version: packageVersion() });
   const { port } = await server.listen();
-  exitWhenOrphaned();
   process.stdout.write(`${port}\n`);
 }
 
