@@ -16,17 +16,34 @@ export { repoRoot, run, start, type RunResult, type Started };
  * PATH, or the per-machine cache, built from Go modules (minutes, once) when missing. It provides
  * `pulumi`, the Node.js and YAML language hosts and the dynamic-provider launcher (with a `pulumi`
  * from PATH but no YAML host there, it holds only the YAML host: the rest stays found on PATH).
+ * `onProgress` gets each line the script prints to stderr as it comes (a cold build runs for
+ * minutes: the demo shows them rather than sit silent); `script` is for tests.
  */
-export async function obtainPulumiCli(): Promise<string> {
-  const result = await run("bash", [path.join(repoRoot, "scripts", "pulumi-cli.sh")], {
-    echo: false,
-    env: process.env,
-  });
+export async function obtainPulumiCli(
+  options: { onProgress?: (line: string) => void; script?: string } = {},
+): Promise<string> {
+  const script = options.script ?? path.join(repoRoot, "scripts", "pulumi-cli.sh");
+  const started = start("bash", [script], { echo: false, env: process.env });
+  if (options.onProgress) forEachLine(started.child.stderr, options.onProgress);
+  const result = await started.result;
   const lines = result.stdout.trim().split("\n");
   if (result.code !== 0 || lines.length === 0 || lines.at(-1) === "") {
     throw new Error(`no Pulumi CLI: scripts/pulumi-cli.sh exited ${result.code}\n${result.stderr.trim()}`);
   }
   return lines.at(-1) as string;
+}
+
+/** Calls `each` with every complete line of a stream, as it arrives (and the unterminated rest at its end). */
+function forEachLine(stream: NodeJS.ReadableStream | null, each: (line: string) => void): void {
+  let rest = "";
+  stream?.on("data", (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) each(line);
+  });
+  stream?.on("end", () => {
+    if (rest !== "") each(rest);
+  });
 }
 
 /** Which flags select the stack and its config file: commands differ in what they accept. */
