@@ -22,7 +22,7 @@ log_tag=[go-binary]
 source "$root/scripts/lib/cache.sh"
 
 [[ $# -ge 1 ]] || die "usage: scripts/go-binary.sh MODULE_DIR [HASHED_DIR…]"
-module_dir=$(cd -- "$1" && pwd) || die "no directory $1"
+module_dir=$(cd -- "$1" 2>/dev/null && pwd) || die "no directory $1"
 shift
 [[ -f $module_dir/go.mod ]] || die "$module_dir has no go.mod"
 # Named by its path in the repository: tests/e2e/go is tests-e2e-go.
