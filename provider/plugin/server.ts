@@ -7,7 +7,8 @@
  *   that resource in `pulumi preview` and `up`;
  * - `supportsPreview`: the preview's read of the target runs in `Create` with preview=true, not in
  *   `Check`, so the update that follows a preview reads nothing extra;
- * - Cancel stops every wait and retry: a termination already sent is then recorded incomplete.
+ * - Cancel stops every wait and retry: a termination already sent is then recorded incomplete;
+ * - a read with an id alone (`pulumi import`) answers the inputs the id names as well.
  */
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -22,7 +23,7 @@ import { TerminationError, TerminationIncompleteError } from "../errors";
 import type { Reporter } from "../core/reporter";
 import type { Target } from "../core/contract";
 import { recordedOutputs } from "../core/outputs";
-import { TerminationProvider, type ProviderOptions } from "../core/provider";
+import { isStateless, TerminationProvider, type ProviderOptions } from "../core/provider";
 import type { TargetRegistration } from "../targets/registration";
 import { registrations } from "../targets/registry";
 import { UNKNOWN, validateFields } from "../validation/fields";
@@ -265,9 +266,13 @@ export class PluginServer {
         let props = fromStruct(request.getProperties());
         if (Object.keys(props).length === 0) props = fromStruct(request.getInputs());
         const result = await provider.read(request.getId(), props);
-        return new provproto.ReadResponse()
+        const response = new provproto.ReadResponse()
           .setId(result.id ?? request.getId())
           .setProperties(toStruct(result.props ?? props));
+        // `pulumi import` (an id alone): the inputs the id names become the resource's inputs, which
+        // the engine requires of an import and diffs the program's against.
+        if (isStateless(props) && result.props) response.setInputs(toStruct(provider.inputsOf(result.props)));
+        return response;
       }),
       update: this.unary(async (request: provproto.UpdateRequest) => {
         const type = request.getType() || typeOf(request.getUrn());

@@ -31,12 +31,12 @@ const jobId: pulumi.Input<string> = config.getBoolean("jobIdFromOutput")
 const triggers = config.get("trigger") ? [config.get("trigger")] : undefined;
 const waitTimeoutSeconds = config.getNumber("waitTimeoutSeconds") ?? 60;
 
-const job = new MrsJobTermination("kill-job", {
-  clusterId: config.require("clusterId"),
-  jobExecutionId: jobId,
-  waitTimeoutSeconds,
-  triggers,
-});
+const job = new MrsJobTermination(
+  "kill-job",
+  { clusterId: config.require("clusterId"), jobExecutionId: jobId, waitTimeoutSeconds, triggers },
+  // The \`import\` resource option, through the dynamic door (tests/e2e/import.test.ts).
+  { import: config.get("importId") },
+);
 
 const instanceIds = config.getObject<string[]>("instanceIds");
 const tasks = config.getBoolean("skipNodeman")

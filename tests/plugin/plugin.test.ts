@@ -198,6 +198,36 @@ describe("provider plugin over gRPC", () => {
     expect(emulator.requests({ route: "mrs.kill" }).length).to.equal(1);
   });
 
+  it("answers a Read with an id alone (`pulumi import`) with the record and its inputs; a refresh's Read with no inputs", async () => {
+    await configure(plugin, huaweiConfig(emulator.url));
+    const read = (props: Record<string, unknown>) =>
+      plugin.call(
+        plugin.client.read,
+        new provproto.ReadRequest()
+          .setUrn(mrsUrn)
+          .setId("mrs/cluster-1/job-finished")
+          .setProperties(struct(props)),
+      );
+    const imported = await read({});
+    expect(imported.getId()).to.equal("mrs/cluster-1/job-finished");
+    expect(imported.getInputs()?.toJavaScript()).to.deep.equal({ clusterId, jobExecutionId: "job-finished" });
+    const outs = imported.getProperties()?.toJavaScript() ?? {};
+    expect(outs).to.include({ outcome: "already-finished", jobState: "FINISHED", imported: true });
+    const refreshed = await read(outs);
+    expect(refreshed.getInputs()).to.equal(undefined);
+    expect(refreshed.getProperties()?.toJavaScript()).to.include({
+      outcome: "already-finished",
+      imported: true,
+    });
+    expect(emulator.requests().map((r) => r.route)).to.deep.equal(["mrs.get_job", "mrs.get_job"]);
+    await plugin
+      .call(plugin.client.read, new provproto.ReadRequest().setUrn(mrsUrn).setId("mrs/cluster-1"))
+      .then(
+        () => expect.fail("a malformed id was accepted"),
+        (error: Error) => expect(error.message).to.include("mrs/<clusterId>/<jobExecutionId>"),
+      );
+  });
+
   it("answers an unknown resource type with an error naming the types it serves", async () => {
     const error = await check(urnOf("JobTermination", "x"), {}).catch((e: PluginCallError) => e);
     expect((error as PluginCallError).message).to.match(/unknown resource type.*MrsJobTermination/);
