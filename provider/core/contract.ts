@@ -131,6 +131,13 @@ export interface Target<Inputs, Settings, Details = any> {
    * `terminated` and marked `targetGone: true`. Only "does not exist" codes; any other error fails.
    */
   isGone(error: unknown): boolean;
+  /**
+   * Whether an error says the API refused the credentials: a wrong secret or token, an expired
+   * token, a signature or a clock refused, a user not allowed. A preview fails on it with its advice
+   * (`up` would fail the same way); any other failure of the preview's read (network, 5xx, timeout)
+   * is a warning, and the preview goes on.
+   */
+  isCredentialsRefused(error: unknown): boolean;
   /** `pulumi import` of a termination by its id: a `read` without state. */
   importing: ImportSupport<Inputs, Settings, Details>;
 }

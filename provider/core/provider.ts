@@ -10,6 +10,7 @@
  * A target (NodeMan, MRS) supplies only its fields, its request and its status reading.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { ConfigurationError } from "../errors";
 import { createHttpClient, type HttpClient } from "../http/client";
 import { parseHttpSettings, type HttpSettings } from "../http/settings";
 import { diffFields, UNKNOWN, validateFields, valueOf, type CheckFailure } from "../validation/fields";
@@ -178,7 +179,11 @@ export class TerminationProvider<
     return isNew || diffFields(olds, news, this.target.fields).replaces.length > 0;
   }
 
-  /** Read-only: shows what will be terminated; fails on a target that does not exist; warns when unreachable. */
+  /**
+   * Read-only: shows what will be terminated. Fails on a target that does not exist, and on
+   * credentials the API refuses (thrown: no input is at fault); warns when the API is unreachable
+   * or failing, and the preview goes on.
+   */
   async preflight(news: EngineValues<Inputs>): Promise<CheckFailure[]> {
     const inputs = typed(news);
     const { reporter, sleep, now } = this.waiter;
@@ -192,8 +197,17 @@ export class TerminationProvider<
       if (!result.found) return [{ property: result.property, reason: result.reason }];
       reporter.info(result.message);
     } catch (error) {
+      const where = this.target.describe(inputs);
+      if (this.target.isCredentialsRefused(error))
+        throw reportedOnce(
+          new ConfigurationError(
+            `${where}: the API refused the credentials, so \`up\` would fail too: ${(error as Error).message}`,
+            { cause: error },
+          ),
+          `${where}: preview failed`,
+        );
       reporter.warn(
-        `${this.target.describe(inputs)}: preflight could not read the target, the preview goes on without it: ${(error as Error).message}`,
+        `${where}: preflight could not read the target, the preview goes on without it: ${(error as Error).message}`,
       );
     }
     return [];

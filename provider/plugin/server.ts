@@ -27,7 +27,7 @@ import { isStateless, TerminationProvider, type ProviderOptions } from "../core/
 import type { TargetRegistration } from "../targets/registration";
 import { registrations } from "../targets/registry";
 import { UNKNOWN, validateFields } from "../validation/fields";
-import { checkProviderConfig, configSource } from "./config";
+import { checkProviderConfig, configSource, markSecrets } from "./config";
 import {
   checkResponse,
   describeFailures,
@@ -180,10 +180,11 @@ export class PluginServer {
         this.pendingSleeps.clear();
         return new Empty();
       }),
-      checkConfig: this.unary(async (request: provproto.CheckRequest) =>
-        // The inputs go back as they came, secrets included: the engine keeps them encrypted.
-        checkResponse(request.getNews(), checkProviderConfig(fromStruct(request.getNews()))),
-      ),
+      checkConfig: this.unary(async (request: provproto.CheckRequest) => {
+        // The engine stores what this answers: the secret settings go back marked secret.
+        const news = fromStruct(request.getNews());
+        return checkResponse(toStruct(markSecrets(news)), checkProviderConfig(news));
+      }),
       diffConfig: this.unary(async (request: provproto.DiffRequest) => {
         // New credentials or settings never replace the provider: that would terminate everything again.
         const strip = (props: Props) => {

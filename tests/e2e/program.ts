@@ -7,7 +7,14 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Emulator, SeedState } from "../../emulator";
 import { obtainPulumiCli, type PulumiStack } from "../../scripts/lib/pulumi";
-import { packAndInstall, removeScratchDirs } from "../../testing/pack";
+import {
+  installPackages,
+  packAndInstall,
+  packRepository,
+  pulumiVersion,
+  removeScratchDirs,
+  scratchDir,
+} from "../../testing/pack";
 import { baseSeed, clusterId, providerStackConfig } from "../../testing/seed";
 
 const indexTs = `
@@ -162,4 +169,22 @@ export function sharedProgram(): Promise<string> {
     return dir;
   })();
   return shared;
+}
+
+let plugin: Promise<string> | undefined;
+
+/**
+ * The directory of `pulumi-resource-termination` as npm installs it (the packed tarball) in a
+ * project of its own, once per test run: the shared program's install changes version in another
+ * test. Removed when the run ends.
+ */
+export function installedPlugin(): Promise<string> {
+  plugin ??= (async () => {
+    await sharedProgram(); // builds dist/
+    const dir = scratchDir("plugin-app");
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "app", private: true }));
+    await installPackages(dir, [await packRepository(dir), `@pulumi/pulumi@${pulumiVersion()}`]);
+    return path.join(dir, "node_modules", "pulumi-termination", "bin");
+  })();
+  return plugin;
 }

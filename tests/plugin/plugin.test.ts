@@ -113,6 +113,68 @@ describe("provider plugin over gRPC", () => {
     expect(reasons[0][1]).to.match(/provider setting `maxAttempts`.*"many"/);
   });
 
+  it("answers CheckConfig with every secret setting marked secret, given plain, as JSON text or unknown", async () => {
+    const checkConfig = async (news: Record<string, unknown>) =>
+      (
+        await plugin.call(
+          plugin.client.checkConfig,
+          new provproto.CheckRequest()
+            .setUrn("urn:pulumi:dev::p::pulumi:providers:termination::x")
+            .setNews(struct(news)),
+        )
+      )
+        .getInputs()
+        ?.toJavaScript();
+    // Plain values, as a YAML literal or a Go pulumi.String() sends them (the engine strips marks anyway).
+    const plain = await checkConfig({
+      version: "0.1.0",
+      huaweicloud: {
+        accessKey: "AK",
+        secretKey: secrets.secretKey,
+        securityToken: secrets.securityToken,
+        authToken: secrets.authToken,
+        region: "cn-north-4",
+      },
+      blueking: {
+        appCode: "app",
+        appSecret: secrets.appSecret,
+        bkToken: secrets.bkToken,
+        accessToken: secrets.accessToken,
+      },
+      yarn: { user: "etl" },
+      maxAttempts: "3",
+    });
+    expect(plain).to.deep.equal({
+      version: "0.1.0",
+      huaweicloud: {
+        accessKey: "AK",
+        secretKey: secret(secrets.secretKey),
+        securityToken: secret(secrets.securityToken),
+        authToken: secret(secrets.authToken),
+        region: "cn-north-4",
+      },
+      blueking: {
+        appCode: "app",
+        appSecret: secret(secrets.appSecret),
+        bkToken: secret(secrets.bkToken),
+        accessToken: secret(secrets.accessToken),
+      },
+      yarn: { user: "etl" },
+      maxAttempts: "3",
+    });
+    // A default provider's stack config set as JSON text: the object comes back, its secret marked.
+    const text = await checkConfig({
+      huaweicloud: JSON.stringify({ accessKey: "AK", secretKey: secrets.secretKey }),
+    });
+    expect(text).to.deep.equal({ huaweicloud: { accessKey: "AK", secretKey: secret(secrets.secretKey) } });
+    // A value not known yet stays unknown (marked once known); a setting that is no object stays as it came.
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    expect(await checkConfig({ huaweicloud: { secretKey: unknown }, blueking: unknown })).to.deep.equal({
+      huaweicloud: { secretKey: unknown },
+      blueking: unknown,
+    });
+  });
+
   it("tells a plugin user where to set missing credentials: provider settings, then the environment", async () => {
     await configure(plugin, { "huaweicloud:projectId": projectId, "huaweicloud:mrsEndpoint": emulator.url });
     const failures = (await check(mrsUrn, running)).getFailuresList().map((f) => f.getReason());

@@ -20,7 +20,7 @@ import type { SettingsContext } from "../../core/settings";
 import { isApiError, TerminationError } from "../../errors";
 import { isUnknown, type CheckFailure } from "../../validation/fields";
 import { formatDuration, getJob, listJobs, nonFinalJobStates, type JobDetail, type JobFilter } from "./api";
-import { missingInputs } from "./codes";
+import { isCredentialsRefused, missingInputs } from "./codes";
 import { mrsFields } from "./fields";
 import type { MrsJobTerminationInputs } from "./inputs.generated";
 import { describe, failedText, isFinal, jobDetails, jobState, killEach } from "./kill";
@@ -305,6 +305,7 @@ export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings, MrsDetails>
   poll,
   preflight,
   isGone,
+  isCredentialsRefused,
   importing,
 };
 

@@ -26,7 +26,7 @@ import {
   type RecordsView,
   type SeenInstance,
 } from "./api";
-import { codes } from "./codes";
+import { codes, isCredentialsRefused } from "./codes";
 import { nodemanFields } from "./fields";
 import type { NodemanTaskTerminationInputs } from "./inputs.generated";
 import type { InstanceStatus, NodemanDetails, NodemanTaskTerminationOutputs } from "./outputs.generated";
@@ -320,6 +320,7 @@ export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings
   preflight,
   // After a revoke, "no task" means the subscription (or a task it acted on) was deleted since.
   isGone: (error) => isApiError(error) && error.code === codes.noTask,
+  isCredentialsRefused,
   importing,
 };
 

@@ -22,7 +22,7 @@ import { isApiError, isNetworkError, TerminationError } from "../../errors";
 import { isUnknown, type CheckFailure } from "../../validation/fields";
 import { formatDuration } from "../mrs/api";
 import { apiError, getApp, getAppState, isFinal, killApp, listApps, type YarnApp } from "./api";
-import { exceptions, isFinalState, nonFinalStates } from "./codes";
+import { exceptions, isCredentialsRefused, isFinalState, nonFinalStates } from "./codes";
 import { yarnFields } from "./fields";
 import type { YarnApplicationTerminationInputs } from "./inputs.generated";
 import type {
@@ -425,6 +425,7 @@ export const yarnTarget: Target<Inputs, YarnSettings, YarnDetails> = {
   poll,
   preflight,
   isGone: isNotFound,
+  isCredentialsRefused,
   importing,
 };
 
