@@ -115,6 +115,20 @@ export function terminatingRequests(emulator: Emulator): { kills: number; revoke
   };
 }
 
+/** The lines the CLI prints under one resource's heading in "Diagnostics:". */
+export function diagnosticsOf(output: string, heading: string): string[] {
+  const section = output.split("\nDiagnostics:\n")[1] ?? "";
+  const lines = section.split("\n");
+  const start = lines.findIndex((line) => line.trim() === heading);
+  if (start < 0) return [];
+  const body: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!/^ {4}/.test(line) && line.trim() !== "") break;
+    body.push(line.trim());
+  }
+  return body.filter(Boolean);
+}
+
 /** A stack's `nodemanInstances` output as instance id → status, for asserting on some of them. */
 export function instanceStatuses(outputs: Record<string, unknown>): Record<string, string> {
   const instances = outputs.nodemanInstances as { instanceId: string; status: string }[];
