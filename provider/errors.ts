@@ -87,6 +87,19 @@ export class NetworkError extends TerminationError {
   }
 }
 
+/**
+ * The engine asked the provider to stop (Ctrl-C: the plugin's `Cancel`): nothing more is sent.
+ * `uncertainAttempts` counts the attempts of the request in hand that may have reached the service
+ * although no answer said so (a kill whose answer was lost): such a kill must still be recorded.
+ */
+export class CancelledError extends TerminationError {
+  readonly uncertainAttempts: number;
+  constructor(message: string, uncertainAttempts = 0) {
+    super(message);
+    this.uncertainAttempts = uncertainAttempts;
+  }
+}
+
 /** The request was sent, but the target did not reach a final state in time. */
 export class WaitTimeoutError extends TerminationError {}
 
@@ -136,3 +149,15 @@ export const isNetworkError = isErrorOf(NetworkError);
 export const isWaitTimeoutError = isErrorOf(WaitTimeoutError);
 export const isConfigurationError = isErrorOf(ConfigurationError);
 export const isTerminationIncompleteError = isErrorOf(TerminationIncompleteError);
+export const isCancelledError = isErrorOf(CancelledError);
+
+/**
+ * Whether a request that failed without an answer may have reached the service: a network failure,
+ * unless its one attempt could not connect; or a cancel that came after an attempt whose answer was lost.
+ */
+export function mayHaveArrived(error: unknown): boolean {
+  if (isCancelledError(error)) return error.uncertainAttempts > 0;
+  if (!isNetworkError(error)) return false;
+  const cause = (error.cause as { code?: string } | undefined)?.code;
+  return !(error.attempts === 1 && (cause === "ECONNREFUSED" || cause === "ENOTFOUND"));
+}

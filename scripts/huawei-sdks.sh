@@ -25,34 +25,11 @@ set -euo pipefail
 root=$(cd -- "$(dirname -- "$0")/.." && pwd)
 readonly go_dir=$root/tests/contract/go
 readonly py_requirements=$root/tests/contract/python/requirements.txt
-readonly cache_root=${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}
 readonly go_sdk=github.com/huaweicloud/huaweicloud-sdk-go-v3
 
-started=$SECONDS
-log() { printf '[huawei-sdks] [%ss] %s\n' "$((SECONDS - started))" "$*" >&2; }
-die() {
-	log "error: $*"
-	exit 1
-}
-
-hash_of() { cat "$@" | sha256sum | cut -c1-12; }
-
-# Builds into a fresh temporary directory, then moves it to $1 whole (another run may have won).
-# $2: a function that fills the directory given as its argument.
-build_into() {
-	local dest=$1 fill=$2 work
-	mkdir -p "$cache_root"
-	work=$(mktemp -d "$cache_root/.build-$(basename "$dest").XXXXXX")
-	# shellcheck disable=SC2064 # the trap must remove this build's directory.
-	trap "rm -rf '$work'" EXIT
-	"$fill" "$work"
-	if ! mv -T "$work" "$dest" 2>/dev/null; then
-		[[ -e $dest ]] || die "could not move $work to $dest"
-		log "another run built $dest meanwhile: using it"
-		rm -rf "$work"
-	fi
-	trap - EXIT
-}
+log_tag=[huawei-sdks]
+# cache_root, log, die, hash_of, build_into, require_go
+source "$root/scripts/lib/cache.sh"
 
 # ---- Go ----------------------------------------------------------------------------------------
 
@@ -76,13 +53,7 @@ fill_go() {
 }
 
 provide_go() {
-	command -v go >/dev/null 2>&1 ||
-		die "Go is needed to build Huawei's Go SDK client for the contract test, and \`go\` is not on PATH: install Go (https://go.dev/dl/) >= $(sed -n 's/^go //p' "$go_dir/go.mod")"
-	local want have
-	want=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$go_dir/go.mod")
-	have=$(go env GOVERSION | sed 's/^go//')
-	[[ $(printf '%s\n%s\n' "$want" "$have" | sort -V | head -n1) == "$want" ]] ||
-		die "Go $have is older than the $want tests/contract/go/go.mod needs"
+	require_go "$go_dir/go.mod"
 	# No toolchain download at run time, no edits to go.mod or go.sum.
 	export GOTOOLCHAIN=local GOWORK=off GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
 	local dest

@@ -28,6 +28,11 @@ export interface Session {
   reporter: Reporter;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
+  /**
+   * The engine's cancel (Ctrl-C, the plugin's `Cancel`). Once aborted, the HTTP client sends
+   * nothing more and a batch sends no further termination; what was sent is recorded.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a target's `terminate` found. */
@@ -121,6 +126,12 @@ export interface Target<Inputs, Settings, Details = any> {
     settings: Settings,
     session: Session,
   ): Promise<ResumeResult<Details>>;
+  /**
+   * Optional. What a record left incomplete (`outcome: "requested"`) still has to do, in words, one
+   * line each ("the kills of [j2] did not go through"); empty when only the wait is left. `diff`
+   * shows them, so that no refresh can hide a pending retry.
+   */
+  pending?(record: Recorded<Inputs, Details>): string[];
   /** One read-only look at the target; `record` is the inputs with what create recorded. */
   poll(record: Inputs & Details, settings: Settings, session: Session): Promise<PollResult<Details>>;
   /** One read-only look for the preview: what will be terminated. */

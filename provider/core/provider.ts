@@ -2,9 +2,11 @@
  * The termination lifecycle, written once for every target:
  * - check: validates inputs (and that settings can be resolved), sends nothing;
  * - diff: a changed target or `triggers` replaces (terminates again), wait settings update in place;
+ *   a record left incomplete is a change (an update) until it is complete, whatever refreshes happen;
  * - create: terminates, then waits until the target has stopped;
- * - read: reports the target's live state, changes nothing; without state (`pulumi import`), rebuilds
- *   the record of a termination that is over from the target, as observed, sending only reads;
+ * - read: reports the target's live state, changes nothing (an incomplete record stays incomplete);
+ *   without state (`pulumi import`), rebuilds the record of a termination that is over from the
+ *   target, as observed, sending only reads;
  * - update: keeps the record; on one left incomplete, retries what did not go through, then waits;
  * - delete: sends nothing, because a termination cannot be undone.
  * A target (NodeMan, MRS) supplies only its fields, its request and its status reading.
@@ -57,6 +59,8 @@ export interface ProviderOptions {
   maxPollIntervalMs?: number;
   /** False when the caller runs `preflight` itself (the plugin does, in its preview of `create`). */
   preflightInCheck?: boolean;
+  /** The engine's cancel (the plugin's `Cancel`); the dynamic provider's host has none. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -106,6 +110,7 @@ export class TerminationProvider<
   private readonly waiter: Waiter<Inputs, Settings, Details>;
   private readonly env: Record<string, string | undefined>;
   private readonly preflightInCheck: boolean;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(
     private readonly target: Target<Inputs, Settings, Details>,
@@ -121,6 +126,7 @@ export class TerminationProvider<
     };
     this.env = options.env ?? process.env;
     this.preflightInCheck = options.preflightInCheck ?? true;
+    this.signal = options.signal;
   }
 
   private get reporter(): Reporter {
@@ -163,8 +169,9 @@ export class TerminationProvider<
 
   private session(): Session {
     const { reporter, sleep, now } = this.waiter;
-    this.httpClient ??= createHttpClient(this.usableHttpSettings(), { reporter, sleep, now });
-    return { http: this.httpClient, reporter, now, sleep };
+    const { signal } = this;
+    this.httpClient ??= createHttpClient(this.usableHttpSettings(), { reporter, sleep, now, signal });
+    return { http: this.httpClient, reporter, now, sleep, signal };
   }
 
   async check(olds: EngineValues<Inputs>, news: EngineValues<Inputs>): Promise<dynamic.CheckResult<Inputs>> {
@@ -210,7 +217,7 @@ export class TerminationProvider<
     try {
       this.preflightClient ??= createHttpClient(
         { ...this.usableHttpSettings(), ...preflightHttp },
-        { reporter, sleep, now },
+        { reporter, sleep, now, signal: this.signal },
       );
       const session = { ...this.session(), http: this.preflightClient };
       const result = await this.target.preflight(inputs, this.settingsFor(inputs), session);
@@ -233,13 +240,55 @@ export class TerminationProvider<
     return [];
   }
 
+  /**
+   * A record left incomplete (a kill refused or lost, a wait not ended) is a change, an update, until
+   * `update` completes it: the engine's own reminder (its init errors) is cleared by any refresh, this
+   * is not. The update sends again only what did not go through.
+   */
   async diff(
     _id: string,
     olds: EngineValues<Recorded<Inputs, Details>>,
     news: EngineValues<Inputs>,
   ): Promise<dynamic.DiffResult> {
     const { changes, replaces } = diffFields(olds, news, this.target.fields);
-    return { changes, replaces, deleteBeforeReplace: false };
+    const incomplete = replaces.length === 0 ? this.unfinished(this.updated(olds, news)) : undefined;
+    if (incomplete)
+      this.reporter.warn(
+        `${this.target.describe(this.updated(olds, news))}: incomplete: ${incomplete}. ` +
+          "`pulumi up` resumes it (an update: what went through is not sent again)",
+      );
+    return {
+      changes: changes || incomplete !== undefined,
+      replaces,
+      deleteBeforeReplace: false,
+    };
+  }
+
+  /**
+   * What a record left incomplete still has to do, in words; undefined when it is complete. Only a
+   * `requested` record is incomplete, and one of `waitForTermination: false` only while some of
+   * its work did not go through: the user's `waitForTermination: false` accepts an unended wait.
+   */
+  unfinished(record: Recorded<Inputs, Details>): string | undefined {
+    if (record.outcome !== "requested") return undefined;
+    const left = this.target.pending?.(record) ?? [];
+    if (left.length === 0 && record.waitForTermination !== false)
+      left.push("its wait for the target to stop did not end (timed out, failed or was interrupted)");
+    return left.length > 0 ? left.join("; ") : undefined;
+  }
+
+  /** The record with the inputs of this program: what `update` works on and keeps. */
+  private updated(
+    olds: EngineValues<Recorded<Inputs, Details>>,
+    news: EngineValues<Inputs>,
+  ): Recorded<Inputs, Details> {
+    const outs = { ...typed(olds) };
+    for (const key of Object.keys(this.target.fields)) {
+      const value = valueOf(news, key);
+      if (value === undefined) Reflect.deleteProperty(outs, key);
+      else Reflect.set(outs, key, value);
+    }
+    return outs;
   }
 
   async create(news: EngineValues<Inputs>): Promise<dynamic.CreateResult<Recorded<Inputs, Details>>> {
@@ -332,12 +381,7 @@ export class TerminationProvider<
     olds: EngineValues<Recorded<Inputs, Details>>,
     news: EngineValues<Inputs>,
   ): Promise<dynamic.UpdateResult<Recorded<Inputs, Details>>> {
-    const outs = { ...typed(olds) };
-    for (const key of Object.keys(this.target.fields)) {
-      const value = valueOf(news, key);
-      if (value === undefined) Reflect.deleteProperty(outs, key);
-      else Reflect.set(outs, key, value);
-    }
+    const outs = this.updated(olds, news);
     if (outs.outcome !== "requested") return { outs };
     // An incomplete record: what did not go through is sent again (the target's resume), then a wait
     // that timed out or was skipped resumes; what went through is never sent again.

@@ -7,7 +7,7 @@
  * not in an attempt, a retry delay, a throttling pause or the queue for a connection slot.
  */
 import type { Reporter } from "../core/reporter";
-import { NetworkError } from "../errors";
+import { CancelledError, NetworkError } from "../errors";
 import { redactDeep, redactor, requestSecrets } from "./redact";
 import {
   decideRetry,
@@ -84,6 +84,8 @@ export interface HttpDependencies {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
+  /** The engine's cancel (Ctrl-C): once aborted, no attempt is made and no retry waited for. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -152,7 +154,7 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
     dependencies.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = dependencies.random ?? Math.random;
   const now = dependencies.now ?? Date.now;
-  const { reporter } = dependencies;
+  const { reporter, signal } = dependencies;
   const endpoints = new Map<string, Endpoint>();
   // Required where used rather than imported at the top, so that nothing here pins a module path.
   const axios = (require("axios") as typeof import("axios")).default;
@@ -204,6 +206,8 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
           return notSent("the endpoint is throttled (HTTP 429) until after the deadline");
         await sleep(paused);
       }
+      // A cancel that came while this request waited for a slot or a pause: it is not sent.
+      if (signal?.aborted) throw new CancelledError("cancelled before it was sent");
       const timeoutMs = Math.max(1, Math.min(settings.requestTimeoutMs, deadline - now()));
       // Signed after the wait for a slot, so that X-Sdk-Date is fresh when the request leaves.
       let headers: Record<string, string> = { Host: url.host, ...(request.headers ?? {}) };
@@ -276,8 +280,23 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
     const started = now();
     let uncertainAttempts = 0;
     let throttledAnswers = 0;
+    // After a cancel nothing more goes out; the error counts the attempts that may have arrived.
+    const cancelled = (attempts: number) =>
+      new CancelledError(
+        `${request.service}: ${request.operation}: ${attempts === 0 ? "not sent" : `stopped after ${attempts} attempt(s)${uncertainAttempts > 0 ? ", whose answer was lost" : ""}`}: the engine asked the provider to stop (Ctrl-C)`,
+        uncertainAttempts,
+      );
     for (let attemptNumber = 1; ; attemptNumber++) {
-      const { outcome, headers, cutOff } = await attempt(request, url, deadline);
+      if (signal?.aborted) throw cancelled(attemptNumber - 1);
+      let made: Awaited<ReturnType<typeof attempt>>;
+      try {
+        made = await attempt(request, url, deadline);
+      } catch (error) {
+        // Only a cancel ends an attempt early (in its wait for a slot or a pause): nothing was sent.
+        if (signal?.aborted) throw cancelled(attemptNumber - 1);
+        throw error;
+      }
+      const { outcome, headers, cutOff } = made;
       const requestId = headers["x-request-id"] ?? headers["x-bkapi-request-id"];
       if (isThrottled(outcome)) throttledAnswers++;
       const decision = !needsDecision(outcome)
@@ -334,7 +353,12 @@ export function createHttpClient(settings: HttpSettings, dependencies: HttpDepen
             `attempt ${attemptNumber - throttledAnswers + 1} of ${settings.maxAttempts} in ${delay}`,
         );
       }
-      await sleep(decision.delayMs);
+      try {
+        await sleep(decision.delayMs);
+      } catch (error) {
+        if (signal?.aborted) throw cancelled(attemptNumber);
+        throw error;
+      }
     }
   }
 

@@ -13,7 +13,40 @@ export function packageVersion(): string {
   return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
+/** How often the plugin looks whether its engine is still there. */
+const parentCheckMs = 1000;
+
+/**
+ * Ends the plugin soon after the engine that started it is gone (a `pulumi` killed with SIGKILL
+ * cannot stop its plugins): the process is then re-parented (to init or a subreaper), and nobody is
+ * left to record what it would do, so it must not go on polling or sending. A plugin started by
+ * hand (`PULUMI_DEBUG_PROVIDERS`) whose parent is init from the start is left alone.
+ */
+export function exitWhenOrphaned(
+  exit: (message: string) => void = (message) => {
+    process.stderr.write(message);
+    process.exit(1);
+  },
+  intervalMs = parentCheckMs,
+): NodeJS.Timeout | undefined {
+  const parent = process.ppid;
+  if (parent <= 1) return undefined;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      exit(
+        `pulumi-resource-termination: the engine (process ${parent}) is gone; stopping, nothing more is sent\n`,
+      );
+    }
+  }, intervalMs);
+  // The check alone never keeps the plugin running.
+  timer.unref();
+  return timer;
+}
+
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  // First, so that the parent it watches is the engine that started it.
+  exitWhenOrphaned();
   const engineAddress = argv.find((arg) => !arg.startsWith("-"));
   const server = new PluginServer({ engineAddress, version: packageVersion() });
   const { port } = await server.listen();

@@ -7,7 +7,9 @@
  *   that resource in `pulumi preview` and `up`;
  * - `supportsPreview`: the preview's read of the target runs in `Create` with preview=true, not in
  *   `Check`, so the update that follows a preview reads nothing extra;
- * - Cancel stops every wait and retry: a termination already sent is then recorded incomplete;
+ * - Cancel stops every wait and retry, and nothing more is sent (no further kill of a batch); a
+ *   termination that was or may have been sent (its answer lost) is recorded incomplete;
+ * - it exits soon after its engine is gone (main.ts), rather than go on polling for nobody;
  * - a read with an id alone (`pulumi import`) answers the inputs the id names as well.
  */
 import * as grpc from "@grpc/grpc-js";
@@ -19,7 +21,7 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { emptyConfig, type ConfigSource } from "../core/settings";
-import { TerminationError, TerminationIncompleteError } from "../errors";
+import { CancelledError, TerminationError, TerminationIncompleteError } from "../errors";
 import type { Reporter } from "../core/reporter";
 import type { Target } from "../core/contract";
 import { recordedOutputs } from "../core/outputs";
@@ -59,8 +61,8 @@ export class PluginServer {
   private readonly urns = new AsyncLocalStorage<string>();
   private logs: Promise<void> = Promise.resolve();
   private config: ConfigSource = emptyConfig;
-  private cancelled = false;
-  private readonly pendingSleeps = new Set<() => void>();
+  /** Aborted by the engine's Cancel: every wait and retry stops, and nothing more is sent. */
+  private readonly cancelled = new AbortController();
   private readonly providers = new Map<string, TerminationProvider<object, unknown>>();
   private readonly env: Record<string, string | undefined>;
   private readonly reporter: Reporter;
@@ -78,6 +80,7 @@ export class PluginServer {
       reporter: this.reporter,
       env: this.env,
       sleep: (ms) => this.sleep(ms),
+      signal: this.cancelled.signal,
       preflightInCheck: false,
     };
     const add = <I extends object, S>(target: Target<I, S>) =>
@@ -120,18 +123,19 @@ export class PluginServer {
 
   /** The lifecycle's and the HTTP layer's sleep: Cancel ends it with an error. */
   private sleep(ms: number): Promise<void> {
-    const cancelled = () => new TerminationError("cancelled: the engine asked the provider to stop (Ctrl-C)");
-    if (this.cancelled) return Promise.reject(cancelled());
+    const signal = this.cancelled.signal;
+    const cancelled = () => new CancelledError("cancelled: the engine asked the provider to stop (Ctrl-C)");
+    if (signal.aborted) return Promise.reject(cancelled());
     return new Promise((resolve, reject) => {
       const stop = () => {
         clearTimeout(timer);
         reject(cancelled());
       };
       const timer = setTimeout(() => {
-        this.pendingSleeps.delete(stop);
+        signal.removeEventListener("abort", stop);
         resolve();
       }, ms);
-      this.pendingSleeps.add(stop);
+      signal.addEventListener("abort", stop, { once: true });
     });
   }
 
@@ -180,9 +184,7 @@ export class PluginServer {
         return new Empty();
       }),
       cancel: this.unary(async () => {
-        this.cancelled = true;
-        for (const stop of this.pendingSleeps) stop();
-        this.pendingSleeps.clear();
+        this.cancelled.abort();
         return new Empty();
       }),
       checkConfig: this.unary(async (request: provproto.CheckRequest) => {
@@ -332,8 +334,9 @@ export class PluginServer {
       if (news[key] === undefined) delete outs[key];
       else outs[key] = news[key];
     }
-    if (olds.outcome === "requested" && news.waitForTermination !== false)
-      Object.assign(outs, { outcome: UNKNOWN, completedAt: UNKNOWN });
+    // An incomplete record: the update may complete it (a retried kill, a resumed wait).
+    if (olds.outcome === "requested") outs.outcome = UNKNOWN;
+    if (olds.outcome === "requested" && news.waitForTermination !== false) outs.completedAt = UNKNOWN;
     return outs;
   }
 

@@ -14,7 +14,7 @@ import type { RecordedRequest } from "../../emulator/requestLog";
 import { createYamlProject, PulumiStack } from "../../scripts/lib/pulumi";
 import { installPackages, packRepository, pulumiVersion } from "../../testing/pack";
 import { accessKey, baseSeed, clusterId, findSecrets, projectId, secrets } from "../helpers/fixtures";
-import { instanceStatuses, pulumiCliOrSkip, sharedProgram } from "./program";
+import { diagnosticsOf, instanceStatuses, pulumiCliOrSkip, sharedProgram } from "./program";
 
 /** The program; `pluginDir` holds `pulumi-resource-termination`. */
 function program(pluginDir: string): string {
@@ -81,20 +81,6 @@ outputs:
   nodemanOutcome: \${revoke-tasks.outcome}
   nodemanInstances: \${revoke-tasks.instances}
 `;
-}
-
-/** The lines the CLI prints under one resource's heading in "Diagnostics:". */
-function diagnosticsOf(output: string, heading: string): string[] {
-  const section = output.split("\nDiagnostics:\n")[1] ?? "";
-  const lines = section.split("\n");
-  const start = lines.findIndex((line) => line.trim() === heading);
-  if (start < 0) return [];
-  const body: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!/^ {4}/.test(line) && line.trim() !== "") break;
-    body.push(line.trim());
-  }
-  return body.filter(Boolean);
 }
 
 describe("end-to-end: a Pulumi YAML program through the provider plugin", function () {

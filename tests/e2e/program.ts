@@ -38,9 +38,16 @@ const jobId: pulumi.Input<string> = config.getBoolean("jobIdFromOutput")
 const triggers = config.get("trigger") ? [config.get("trigger")] : undefined;
 const waitTimeoutSeconds = config.getNumber("waitTimeoutSeconds") ?? 60;
 
+// A batch instead of the one job, when the stack names one (a JSON list).
+const jobIds = config.getObject<string[]>("jobExecutionIds");
 const job = new MrsJobTermination(
   "kill-job",
-  { clusterId: config.require("clusterId"), jobExecutionId: jobId, waitTimeoutSeconds, triggers },
+  {
+    clusterId: config.require("clusterId"),
+    ...(jobIds ? { jobExecutionIds: jobIds } : { jobExecutionId: jobId }),
+    waitTimeoutSeconds,
+    triggers,
+  },
   // The \`import\` resource option, through the dynamic door (tests/e2e/import.test.ts).
   { import: config.get("importId") },
 );
@@ -108,6 +115,20 @@ export function terminatingRequests(emulator: Emulator): { kills: number; revoke
   };
 }
 
+/** The lines the CLI prints under one resource's heading in "Diagnostics:". */
+export function diagnosticsOf(output: string, heading: string): string[] {
+  const section = output.split("\nDiagnostics:\n")[1] ?? "";
+  const lines = section.split("\n");
+  const start = lines.findIndex((line) => line.trim() === heading);
+  if (start < 0) return [];
+  const body: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!/^ {4}/.test(line) && line.trim() !== "") break;
+    body.push(line.trim());
+  }
+  return body.filter(Boolean);
+}
+
 /** A stack's `nodemanInstances` output as instance id → status, for asserting on some of them. */
 export function instanceStatuses(outputs: Record<string, unknown>): Record<string, string> {
   const instances = outputs.nodemanInstances as { instanceId: string; status: string }[];
@@ -173,4 +194,49 @@ export function installedPlugin(): Promise<string> {
     return path.join(dir, "node_modules", "pulumi-termination", "bin");
   })();
   return plugin;
+}
+
+/**
+ * The shared program's MRS half as a Pulumi YAML program through the provider plugin in `pluginDir`,
+ * named `e2e` so that `configureStack` configures it too: `kill-job` of `e2e:jobExecutionId`, or of
+ * `jobExecutionIds` (written into the program) when given. Create it with `createYamlProject(…, "e2e")`.
+ */
+export function pluginProgram(pluginDir: string, jobExecutionIds?: string[]): string {
+  const target = jobExecutionIds
+    ? `jobExecutionIds: ${JSON.stringify(jobExecutionIds)}`
+    : "jobExecutionId: ${jobExecutionId}";
+  return `
+plugins:
+  providers:
+    - name: termination
+      path: ${pluginDir}
+config:
+  clusterId:
+    type: string
+  jobExecutionId:
+    type: string
+  waitTimeoutSeconds:
+    type: integer
+    default: 60
+resources:
+  terminations:
+    type: pulumi:providers:termination
+    properties:
+      huaweicloud:
+        accessKey: \${huaweicloud:accessKey}
+        secretKey: \${huaweicloud:secretKey}
+        projectId: \${huaweicloud:projectId}
+        mrsEndpoint: \${huaweicloud:mrsEndpoint}
+  kill-job:
+    type: termination:index:MrsJobTermination
+    properties:
+      clusterId: \${clusterId}
+      ${target}
+      waitTimeoutSeconds: \${waitTimeoutSeconds}
+    options:
+      provider: \${terminations}
+outputs:
+  mrsOutcome: \${kill-job.outcome}
+  mrsJobState: \${kill-job.jobState}
+`;
 }

@@ -5,16 +5,18 @@
  */
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
-import { PulumiStack } from "../../scripts/lib/pulumi";
+import { createYamlProject, PulumiStack } from "../../scripts/lib/pulumi";
 import { baseSeed, seedWithout } from "../helpers/fixtures";
 import {
   configureStack,
+  pluginProgram,
   pulumiCliOrSkip,
+  installedPlugin,
   sharedProgram,
   terminatingRequests,
   terminationResources,
 } from "./program";
-import { nodemanRefusal } from "../../testing/faults";
+import { mrsRefusal, nodemanRefusal } from "../../testing/faults";
 
 describe("end-to-end: pulumi refresh of targets gone since, and of a read that fails", function () {
   this.timeout(900_000);
@@ -80,4 +82,108 @@ describe("end-to-end: pulumi refresh of targets gone since, and of a read that f
       .map((line) => line.slice(line.indexOf("error: ")));
     expect(new Set(saying).size, failed.output).to.equal(1);
   });
+});
+
+describe("end-to-end: an incomplete termination stays incomplete through refresh, through both doors", function () {
+  this.timeout(900_000);
+  let emulator: Emulator;
+  let binDir: string;
+  let programDir: string;
+  let pluginDir: string;
+  const stacks: PulumiStack[] = [];
+  const batch = ["job-running", "job-accepted"];
+
+  /** The kills sent since `seq`, as the job each named. */
+  const killsSince = (seq: number) =>
+    emulator
+      .requests({ route: "mrs.kill" })
+      .filter((r) => r.seq > seq)
+      .map((r) => r.path.split("/").at(-2));
+  const lastSeq = () => emulator.requests().at(-1)?.seq ?? 0;
+  const record = async (stack: PulumiStack) =>
+    terminationResources(await stack.exportState()).find((r) => r.urn.endsWith("::kill-job"))?.outputs;
+
+  before(async function () {
+    this.timeout(45 * 60_000);
+    binDir = await pulumiCliOrSkip(this);
+    programDir = await sharedProgram();
+    pluginDir = await installedPlugin();
+    emulator = await startEmulator({ seed: baseSeed() });
+  });
+
+  after(async () => {
+    await emulator?.close();
+    for (const stack of stacks) stack.dispose();
+  });
+
+  for (const door of ["dynamic provider (TypeScript)", "provider plugin (YAML)"] as const) {
+    it(`${door}: a refused kill of a batch stays pending after \`pulumi refresh\`; \`preview --expect-no-changes\` fails naming it; \`up --refresh\` retries exactly that kill`, async () => {
+      emulator.seed(baseSeed());
+      emulator.clearFaults();
+      const dir = door.startsWith("dynamic")
+        ? programDir
+        : createYamlProject(pluginProgram(pluginDir, batch), "e2e");
+      const stack = await PulumiStack.create(
+        dir,
+        binDir,
+        door.startsWith("dynamic") ? "incomplete-ts" : "incomplete-yaml",
+      );
+      stacks.push(stack);
+      await configureStack(stack, emulator.url, baseSeed(), {
+        "e2e:jobExecutionIds": JSON.stringify(batch),
+        "e2e:skipNodeman": "true",
+      });
+      // The batch's first kill (job-running's) is refused; job-accepted's goes through.
+      emulator.injectFault({
+        route: "mrs.kill",
+        fault: mrsRefusal("0175", "Failed to kill the job (injected)", { requestId: "req-0175-refresh" }),
+      });
+      let seq = lastSeq();
+      const first = await stack.pulumi(["up", "--yes", "--skip-preview"], { allowFailure: true });
+      expect(first.code, first.output).to.not.equal(0);
+      expect(killsSince(seq)).to.deep.equal(batch);
+      expect(await record(stack)).to.deep.include({
+        outcome: "requested",
+        killedJobExecutionIds: ["job-accepted"],
+        failedJobExecutionIds: ["job-running"],
+      });
+
+      // A refresh reads the live jobs and keeps what is still to be done.
+      seq = lastSeq();
+      await stack.pulumi(["refresh", "--yes", "--skip-preview"]);
+      expect(killsSince(seq)).to.deep.equal([]);
+      expect(await record(stack)).to.deep.include({
+        outcome: "requested",
+        failedJobExecutionIds: ["job-running"],
+      });
+
+      // Visible: a pending retry is a change, an update (never a replacement), named under the resource.
+      const preview = await stack.pulumi(["preview", "--expect-no-changes", "--diff"], {
+        allowFailure: true,
+      });
+      expect(preview.code, preview.output).to.not.equal(0);
+      expect(preview.output, preview.output)
+        .to.match(/~ .*MrsJobTermination: \(update\)\n.*\n.*::kill-job\]/)
+        .and.not.match(/replace/);
+      expect(preview.output, preview.output).to.match(/incomplete.*job-running|job-running.*incomplete/);
+      expect(killsSince(seq)).to.deep.equal([]);
+
+      // What CI runs: the refresh first, then the retry of exactly the kill that failed.
+      seq = lastSeq();
+      const retried = await stack.pulumi(["up", "--refresh", "--yes", "--skip-preview"]);
+      expect(killsSince(seq), retried.output).to.deep.equal(["job-running"]);
+      expect(await record(stack)).to.deep.include({
+        outcome: "terminated",
+        killedJobExecutionIds: ["job-accepted", "job-running"],
+        failedJobExecutionIds: [],
+      });
+
+      // Complete now: no change, and a refresh keeps it so.
+      await stack.pulumi(["refresh", "--yes", "--skip-preview"]);
+      seq = lastSeq();
+      const clean = await stack.pulumi(["preview", "--expect-no-changes"], { allowFailure: true });
+      expect(clean.code, clean.output).to.equal(0);
+      expect(killsSince(seq)).to.deep.equal([]);
+    });
+  }
 });

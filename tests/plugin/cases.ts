@@ -184,11 +184,71 @@ export const cases: Case[] = [
         error: /not stopped after waitTimeoutSeconds=1.*run `pulumi up` again/s,
         incomplete: { outcome: "requested", clusterId },
       },
+      // A refresh keeps it incomplete, and so a change even with the same inputs (issue 16.2).
+      { op: "read", outs: { outcome: "requested" } },
+      { op: "diff", inputs: { ...running, waitTimeoutSeconds: 1 }, changes: true, replaces: [] },
       { op: "diff", inputs: { ...running, waitTimeoutSeconds: 30 }, changes: true, replaces: [] },
       {
         op: "update",
         inputs: { ...running, waitTimeoutSeconds: 30 },
         outs: { outcome: "terminated", jobState: "KILLED" },
+      },
+      { op: "diff", inputs: { ...running, waitTimeoutSeconds: 30 }, changes: false, replaces: [] },
+    ],
+    requests: { "mrs.kill": 1 },
+  },
+  {
+    name: "MRS: a wait left unended is accepted by waitForTermination: false, which ends the change",
+    type: "MrsJobTermination",
+    config: mrs,
+    seed: (seed) => ({ ...seed, mrsKillDelayMs: 60_000 }),
+    steps: [
+      {
+        op: "create",
+        inputs: { ...running, waitTimeoutSeconds: 1 },
+        error: /not stopped after waitTimeoutSeconds=1/,
+        incomplete: { outcome: "requested" },
+      },
+      { op: "diff", inputs: { ...running, waitForTermination: false }, changes: true, replaces: [] },
+      { op: "update", inputs: { ...running, waitForTermination: false }, outs: { outcome: "requested" } },
+      { op: "read", outs: { outcome: "requested", jobState: "RUNNING" } },
+      { op: "diff", inputs: { ...running, waitForTermination: false }, changes: false, replaces: [] },
+    ],
+    requests: { "mrs.kill": 1 },
+  },
+  {
+    name: "MRS: a batch kill that did not go through stays a change after a refresh, until an update completes it; the update sends no kill twice",
+    type: "MrsJobTermination",
+    config: mrs,
+    steps: [
+      {
+        op: "create",
+        inputs: { clusterId, jobExecutionIds: ["job-running", "job-finished"], whenAlreadyFinished: "fail" },
+        error: /job-finished.*already finished.*whenAlreadyFinished/s,
+        incomplete: {
+          outcome: "requested",
+          killedJobExecutionIds: ["job-running"],
+          failedJobExecutionIds: ["job-finished"],
+        },
+      },
+      { op: "read", outs: { outcome: "requested", failedJobExecutionIds: ["job-finished"] } },
+      {
+        op: "diff",
+        inputs: { clusterId, jobExecutionIds: ["job-running", "job-finished"], whenAlreadyFinished: "fail" },
+        changes: true,
+        replaces: [],
+      },
+      // The user accepts the job that ended on its own: it is not killed, and not counted as killed.
+      {
+        op: "update",
+        inputs: { clusterId, jobExecutionIds: ["job-running", "job-finished"] },
+        outs: { outcome: "terminated", killedJobExecutionIds: ["job-running"], failedJobExecutionIds: [] },
+      },
+      {
+        op: "diff",
+        inputs: { clusterId, jobExecutionIds: ["job-running", "job-finished"] },
+        changes: false,
+        replaces: [],
       },
     ],
     requests: { "mrs.kill": 1 },

@@ -317,6 +317,58 @@ describe("provider plugin over gRPC", () => {
     expect(emulator.requests({ route: "mrs.kill" }).length).to.equal(1);
   });
 
+  it("on Cancel while a kill whose answer was lost is retried, records that kill as uncertain, and sends nothing more", async () => {
+    await configure(plugin, huaweiConfig(emulator.url));
+    // The kill takes effect but its answer is lost; the retry is told to wait 30 s.
+    emulator.injectFault({ route: "mrs.kill", fault: { kind: "reset-after-apply" } });
+    emulator.injectFault({
+      route: "mrs.kill",
+      fault: { kind: "status", status: 429, retryAfterSeconds: 30 },
+    });
+    const pending = create(mrsUrn, running).catch((e: PluginCallError) => e);
+    while (emulator.requests({ route: "mrs.kill" }).length < 2) await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    await plugin.call(plugin.client.cancel, new Empty());
+    const error = (await pending) as PluginCallError;
+    expect(Date.now() - started, "the retry's wait ends at the cancel").to.be.below(10_000);
+    expect(error).to.be.instanceOf(PluginCallError);
+    expect(error.message).to.match(/may have gone through/);
+    expect(error.properties).to.deep.include({
+      outcome: "requested",
+      killedJobExecutionIds: [],
+      failedJobExecutionIds: ["job-running"],
+      uncertainJobExecutionIds: ["job-running"],
+    });
+    expect(emulator.requests({ route: "mrs.kill" }).length).to.equal(2);
+    expect(emulator.effectiveCount("mrs.kill")).to.equal(1);
+  });
+
+  it("on Cancel during a batch, sends none of the kills left, and records the one sent", async () => {
+    const seed = baseSeed();
+    const jobs = Object.values(seed.huawei!.projects!)[0].clusters[clusterId].jobs;
+    const batch = ["b1", "b2", "b3", "b4", "b5"];
+    for (const id of batch)
+      jobs.push({ job_id: id, job_name: id, job_state: "RUNNING", job_result: "UNDEFINED" });
+    emulator.seed(seed);
+    await configure(plugin, huaweiConfig(emulator.url));
+    // The first kill is held 1.5 s, then done: the cancel comes while it is on its way.
+    emulator.injectFault({ route: "mrs.kill", fault: { kind: "hang", ms: 1500 } });
+    const pending = create(mrsUrn, { clusterId, jobExecutionIds: batch }).catch((e: PluginCallError) => e);
+    while (emulator.requests({ route: "mrs.kill" }).length < 1) await new Promise((r) => setTimeout(r, 20));
+    await plugin.call(plugin.client.cancel, new Empty());
+    const error = (await pending) as PluginCallError;
+    expect(emulator.requests({ route: "mrs.kill" }).map((r) => r.path.split("/").at(-2))).to.deep.equal([
+      "b1",
+    ]);
+    expect(error.properties).to.deep.include({
+      outcome: "requested",
+      killedJobExecutionIds: ["b1"],
+      failedJobExecutionIds: ["b2", "b3", "b4", "b5"],
+      uncertainJobExecutionIds: [],
+    });
+    expect(error.message).to.match(/b2: not sent.*Ctrl-C/s);
+  });
+
   it("answers a Read with an id alone (`pulumi import`) with the record and its inputs; a refresh's Read with no inputs", async () => {
     await configure(plugin, huaweiConfig(emulator.url));
     const read = (props: Record<string, unknown>) =>

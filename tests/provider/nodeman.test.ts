@@ -105,6 +105,23 @@ describe("NodemanTaskTermination provider against the emulator", () => {
     expect(revokes()).to.deep.equal([]);
   });
 
+  it("records a revoke whose every answer was lost as incomplete (it may have gone through); the next up waits for it, sending no revoke", async () => {
+    const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
+    // Each attempt is done by NodeMan, then the connection drops: no answer ever says so.
+    emulator.injectFault({ route: "nodeman.revoke", times: -1, fault: { kind: "reset-after-apply" } });
+    const inputs = { subscriptionId: 42, waitTimeoutSeconds: 5 };
+    const error = (await caught(provider.create(inputs))) as TerminationIncompleteError;
+    emulator.clearFaults();
+    expect(error.message).to.match(/the revoke may have gone through, but no answer said so/);
+    expect(error.properties).to.include({ outcome: "requested" });
+    const sent = revokes().length;
+    expect(sent).to.be.greaterThan(1);
+    const { outs } = await provider.update(error.id, error.properties, inputs);
+    expect(outs).to.include({ outcome: "terminated" });
+    expect(statusOf(outs)).to.include({ "host|instance|host|1": "FAILED" });
+    expect(revokes().length).to.equal(sent);
+  });
+
   it("treats 3800016 (nothing running) as done by default, recording the statuses", async () => {
     const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
     const { outs } = await provider.create({ subscriptionId: 43 });

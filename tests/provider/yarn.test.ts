@@ -132,18 +132,27 @@ describe("YARN: YarnApplicationTermination against the emulator", () => {
   it("a kill answered 200 with no state (not the RM's answer): recorded incomplete, and the next up kills it", async () => {
     await start([{ name: "job" }]);
     emulator!.injectFault({ route: "yarn.kill", fault: { kind: "reply", status: 200, body: {} } });
-    const { provider } = await testProvider(yarnTarget, config());
+    const { provider, lines } = await testProvider(yarnTarget, config());
     const inputs = { applicationId: id(1), waitTimeoutSeconds: 2 };
     const error = await caught(provider.create(inputs));
     expect(error.message).to.match(/may have gone through.*is a proxy in between/s);
     const { id: resourceId, properties } = error as TerminationIncompleteError;
     expect(properties.failedApplicationIds).to.deep.equal([id(1)]);
     expect(emulator!.effectiveCount("yarn.kill")).to.equal(0);
-    const updated = await provider.update(resourceId, properties, inputs);
+    // A refresh keeps it incomplete: with the same inputs, still a change (an update), naming the kill.
+    const refreshed = (await provider.read(resourceId, properties)).props ?? {};
+    expect(refreshed).to.deep.include({ outcome: "requested", failedApplicationIds: [id(1)] });
+    expect(await provider.diff(resourceId, refreshed, inputs)).to.deep.include({
+      changes: true,
+      replaces: [],
+    });
+    expect(lines.some((line) => line.includes(`incomplete: the kill(s) of [${id(1)}]`))).to.equal(true);
+    const updated = await provider.update(resourceId, refreshed, inputs);
     expect(updated.outs.killedApplicationIds).to.deep.equal([id(1)]);
     expect(updated.outs.failedApplicationIds).to.deep.equal([]);
     expect(updated.outs.state).to.equal("KILLED");
     expect(emulator!.effectiveCount("yarn.kill")).to.equal(1);
+    expect(await provider.diff(resourceId, updated.outs, inputs)).to.deep.include({ changes: false });
   });
 
   it("a state read answered 200 with no state fails the wait with a clear message, not a hang", async () => {

@@ -3,7 +3,7 @@
  * is looked at again, and one job's failure neither stops the others nor hides the kills sent.
  */
 import type { Session } from "../../core/contract";
-import { isApiError, isNetworkError, TerminationError } from "../../errors";
+import { CancelledError, isApiError, mayHaveArrived, TerminationError } from "../../errors";
 import type { HttpResponse } from "../../http/client";
 import { apiError, errorCode, finalJobStates, getJob, jobsUrl, send, wasKilled, type JobDetail } from "./api";
 import { codes, isGatewayCode } from "./codes";
@@ -45,13 +45,6 @@ function isUnclearAnswer(response: HttpResponse): boolean {
   const code = errorCode(response.data);
   if (status >= 200 && status < 300) return code === undefined;
   return [500, 502, 504].includes(status) && (code === undefined || isGatewayCode(code));
-}
-
-/** A kill that failed without an answer may have reached MRS, unless its one attempt could not connect. */
-function mayHaveArrived(error: unknown): boolean {
-  if (!isNetworkError(error)) return false;
-  const cause = (error.cause as { code?: string } | undefined)?.code;
-  return !(error.attempts === 1 && (cause === "ECONNREFUSED" || cause === "ENOTFOUND"));
 }
 
 /**
@@ -163,7 +156,18 @@ export async function killEach(
     errors: [],
     requestIds: [],
   };
-  for (const id of ids) {
+  for (const [index, id] of ids.entries()) {
+    if (session.signal?.aborted) {
+      // Cancelled (Ctrl-C): no further kill goes out; the jobs left are retried by the next `up`.
+      for (const left of ids.slice(index)) {
+        batch.jobs.push({ jobExecutionId: left });
+        batch.failed.push(left);
+        if (earlierLost.has(left)) batch.uncertain.push(left);
+        batch.failures.push(`${left}: not sent, the engine asked the provider to stop (Ctrl-C)`);
+        batch.errors.push(new CancelledError(`MRS: kill job-execution ${left}: not sent (Ctrl-C)`));
+      }
+      break;
+    }
     try {
       const result = await killJob(inputs, settings, session, id, earlierLost.has(id));
       batch.jobs.push(jobState(id, result.job));

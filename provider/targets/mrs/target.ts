@@ -161,6 +161,20 @@ async function resume(
   };
 }
 
+/** What a record left incomplete still has to do: the kills to send again, those whose answer was lost apart. */
+function pending(record: Recorded<MrsJobTerminationInputs, MrsDetails>): string[] {
+  const lost = new Set(record.uncertainJobExecutionIds ?? []);
+  const retry = toRetry(record);
+  const refused = retry.filter((id) => !lost.has(id));
+  const unsure = retry.filter((id) => lost.has(id));
+  return [
+    ...(refused.length ? [`the kill(s) of [${refused.join(", ")}] did not go through`] : []),
+    ...(unsure.length
+      ? [`the kill(s) of [${unsure.join(", ")}] may have gone through, but no answer said so`]
+      : []),
+  ];
+}
+
 /** The jobs to read: those recorded by create, else the ids in the inputs. */
 function watchedIds(record: MrsJobTerminationInputs & MrsDetails): string[] {
   if (record.jobs) return record.jobs.map((job) => job.jobExecutionId);
@@ -302,6 +316,7 @@ export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings, MrsDetails>
     `mrs/${inputs.clusterId}/${inputs.jobExecutionId ?? (inputs.jobExecutionIds ? "batch" : "selector")}`,
   terminate,
   resume,
+  pending,
   poll,
   preflight,
   isGone,

@@ -16,7 +16,7 @@ import type {
 } from "../../core/contract";
 import { idList } from "../../core/importId";
 import { TerminationProvider } from "../../core/provider";
-import { isApiError, TerminationError } from "../../errors";
+import { isApiError, mayHaveArrived, TerminationError } from "../../errors";
 import {
   call,
   documentedStatuses,
@@ -104,7 +104,20 @@ async function terminate(
   const params: Record<string, unknown> = { subscription_id: inputs.subscriptionId };
   if (inputs.instanceIds && plan) params.instance_id_list = plan.targets.map((i) => i.instanceId);
   const operation = `revoke the running tasks of subscription ${inputs.subscriptionId}`;
-  const { url, response } = await call(session, settings, "revoke", operation, params);
+  let sent: Awaited<ReturnType<typeof call>>;
+  try {
+    sent = await call(session, settings, "revoke", operation, params);
+  } catch (error) {
+    // No answer (lost, or Ctrl-C while it was retried): it may have gone through, so it is recorded,
+    // incomplete, and the next `pulumi up` waits for what it would have stopped.
+    if (!mayHaveArrived(error)) throw error;
+    return {
+      outcome: "terminated",
+      details: recorded(plan?.targets ?? []),
+      incomplete: `the revoke may have gone through, but no answer said so: ${(error as Error).message}. If what it named still runs after the wait, change triggers to revoke again`,
+    };
+  }
+  const { url, response } = sent;
   const result = unwrap(operation, url, response);
   const done = {
     outcome: "terminated" as const,

@@ -18,7 +18,7 @@ import type {
 import { idList } from "../../core/importId";
 import { TerminationProvider } from "../../core/provider";
 import type { SettingsContext } from "../../core/settings";
-import { isApiError, isNetworkError, TerminationError } from "../../errors";
+import { CancelledError, isApiError, mayHaveArrived, TerminationError } from "../../errors";
 import { isUnknown, type CheckFailure } from "../../validation/fields";
 import { formatDuration } from "../mrs/api";
 import { apiError, getApp, getAppState, isFinal, killApp, listApps, type YarnApp } from "./api";
@@ -104,13 +104,6 @@ type KillResult =
   | { outcome: "finished"; app: YarnApp }
   /** The kill may have reached the RM, but no answer says what became of it. */
   | { outcome: "uncertain"; error: Error; app: YarnApp };
-
-/** A kill that failed without an answer may have arrived, unless its one attempt could not connect. */
-function mayHaveArrived(error: unknown): boolean {
-  if (!isNetworkError(error)) return false;
-  const cause = (error.cause as { code?: string } | undefined)?.code;
-  return !(error.attempts === 1 && (cause === "ECONNREFUSED" || cause === "ENOTFOUND"));
-}
 
 function finished(inputs: Inputs, app: YarnApp, context: string): KillResult {
   if (inputs.whenAlreadyFinished === "fail")
@@ -201,7 +194,17 @@ async function killEach(
   earlierLost: ReadonlySet<string> = new Set(),
 ): Promise<Batch> {
   const batch: Batch = { apps: [], killed: [], failed: [], uncertain: [], failures: [], errors: [] };
-  for (const id of ids) {
+  for (const [index, id] of ids.entries()) {
+    if (session.signal?.aborted) {
+      // Cancelled (Ctrl-C): no further kill goes out; the applications left are retried by the next `up`.
+      for (const left of ids.slice(index)) {
+        batch.apps.push({ applicationId: left });
+        batch.failed.push(left);
+        batch.failures.push(`${left}: not sent, the engine asked the provider to stop (Ctrl-C)`);
+        batch.errors.push(new CancelledError(`YARN: kill application ${left}: not sent (Ctrl-C)`));
+      }
+      break;
+    }
     try {
       const result = await killOne(inputs, settings, session, id, earlierLost.has(id));
       batch.apps.push(appState(result.app));
@@ -295,6 +298,14 @@ async function resume(
         ? `retried ${retry.length} kill(s), killed ${batch.killed.length}; ${failedText(batch)}`
         : undefined,
   };
+}
+
+/** What a record left incomplete still has to do: the kills to send again (any of them may have arrived). */
+function pending(record: Recorded<Inputs, YarnDetails>): string[] {
+  const retry = record.failedApplicationIds ?? [];
+  return retry.length
+    ? [`the kill(s) of [${retry.join(", ")}] did not go through, or no answer said so`]
+    : [];
 }
 
 function watchedIds(record: Inputs & YarnDetails): string[] {
@@ -422,6 +433,7 @@ export const yarnTarget: Target<Inputs, YarnSettings, YarnDetails> = {
   idPrefix: (inputs) => `yarn/${inputs.applicationId ?? (inputs.applicationIds ? "batch" : "selector")}`,
   terminate,
   resume,
+  pending,
   poll,
   preflight,
   isGone: isNotFound,
