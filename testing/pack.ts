@@ -26,10 +26,34 @@ export function pulumiVersion(): string {
   return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
-/** `npm pack` of the repository as it is built now (or of another package directory); returns the tarball's path. */
-export async function packRepository(into: string, from = repoRoot): Promise<string> {
-  const packed = await runChecked("npm", ["pack", "--silent", "--pack-destination", into], { cwd: from });
+/**
+ * `npm pack` of the repository as it is built now (or of another package directory); returns the
+ * tarball's path. The package's `prepack` (a build) runs only with `build: true`: callers that
+ * built already, and copies without sources, pack what is there.
+ */
+export async function packRepository(
+  into: string,
+  from = repoRoot,
+  options: { build?: boolean } = {},
+): Promise<string> {
+  const flags = options.build ? [] : ["--ignore-scripts"];
+  const packed = await runChecked("npm", ["pack", "--silent", ...flags, "--pack-destination", into], {
+    cwd: from,
+  });
   return path.join(into, packed.stdout.trim().split("\n").at(-1) as string);
+}
+
+/**
+ * A fresh clone of this repository's HEAD (committed work only), its dependencies installed by
+ * `npm ci` and nothing built: what a newcomer has after `git clone`. Returns its directory.
+ */
+export async function freshClone(into: string): Promise<string> {
+  const dir = path.join(into, "clone");
+  await runChecked("git", ["clone", "--quiet", "--no-hardlinks", repoRoot, dir]);
+  await runChecked("npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
+    cwd: dir,
+  });
+  return dir;
 }
 
 /** `npm install` of the given specs into `dir`, offline when the cache allows it. */

@@ -1,3 +1,4 @@
+import { Config } from "@pulumi/pulumi/cmd/dynamic-provider/config";
 import type { Target } from "../provider/core/contract";
 import { TerminationProvider, type ProviderOptions } from "../provider/core/provider";
 
@@ -8,14 +9,7 @@ export async function configuredProvider<I extends object, S>(
   options: ProviderOptions = {},
 ): Promise<TerminationProvider<I, S>> {
   const provider = new TerminationProvider(target, options);
-  await provider.configure({
-    config: {
-      get: (key: string) => config[key],
-      require: (key: string) => {
-        if (config[key] === undefined) throw new Error(`missing ${key}`);
-        return config[key];
-      },
-    },
-  });
+  // The Config the dynamic provider host hands to `configure`, made the way the host makes it.
+  await provider.configure({ config: new Config(config, "test") });
   return provider;
 }

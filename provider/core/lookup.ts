@@ -8,7 +8,8 @@ import { createHttpClient } from "../http/client";
 import { resolveHttpSettings } from "../http/settings";
 import type { Session } from "./contract";
 import type { Reporter } from "./reporter";
-import type { ConfigSource, SettingsContext } from "./settings";
+import { throwFailures, type ConfigSource, type SettingsContext } from "./settings";
+import { misspelledSettings } from "../targets/configKeys";
 
 /** Where settings come from; by default the running program's stack config and environment. */
 export interface LookupOptions {
@@ -19,11 +20,16 @@ export interface LookupOptions {
 
 export type InputArgs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-const programConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
+const programConfig: ConfigSource = {
+  get: (key) => pulumi.runtime.getConfig(key),
+  keys: () => Object.keys(pulumi.runtime.allConfig()),
+};
 const pulumiReporter: Reporter = { info: (m) => pulumi.log.info(m), warn: (m) => pulumi.log.warn(m) };
 
 export function lookupSession(options: LookupOptions): { context: SettingsContext; session: Session } {
   const context = { config: options.config ?? programConfig, env: options.env ?? process.env };
+  // A misspelled setting would point the read elsewhere (the public cloud's endpoint): refused.
+  throwFailures(misspelledSettings(context.config));
   const reporter = options.reporter ?? pulumiReporter;
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const http = createHttpClient(resolveHttpSettings(context), { reporter, sleep });

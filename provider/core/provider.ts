@@ -15,7 +15,14 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConfigurationError } from "../errors";
 import { createHttpClient, type HttpClient } from "../http/client";
 import { parseHttpSettings, type HttpSettings } from "../http/settings";
-import { diffFields, UNKNOWN, validateFields, valueOf, type CheckFailure } from "../validation/fields";
+import {
+  diffFields,
+  forEngine,
+  UNKNOWN,
+  validateFields,
+  valueOf,
+  type CheckFailure,
+} from "../validation/fields";
 import { TerminationError } from "../errors";
 import type { EngineValues, Recorded, Session, Target } from "./contract";
 import { parseImportId } from "./importId";
@@ -37,8 +44,7 @@ import {
   type Waiter,
 } from "./wait";
 import type { TerminationInputs } from "./inputs.generated";
-
-const preflightSetting = { config: "termination:preflight", env: ["TERMINATION_PREFLIGHT"] };
+import { misspelledSettings, preflightSetting } from "../targets/configKeys";
 
 /** A preview must not stall on an unreachable API: the preflight gets a small budget of its own. */
 const preflightHttp = { maxAttempts: 2, requestTimeoutMs: 10_000, maxRetryMs: 5_000 };
@@ -64,6 +70,19 @@ export interface ProviderOptions {
  */
 function typed<T>(values: EngineValues<T>): T {
   return values as T;
+}
+
+/**
+ * The configuration as a ConfigSource that lists its keys. The dynamic provider host hands over its
+ * `Config`, which keeps the stack's whole configuration in `rawConfig` (@pulumi/pulumi
+ * cmd/dynamic-provider/config.ts) but offers only `get`: its keys are read from there.
+ */
+function listed(config: ConfigSource | dynamic.Config): ConfigSource {
+  if ("keys" in config || "names" in config) return config as ConfigSource;
+  const raw: unknown = Reflect.get(config, "rawConfig");
+  const source: ConfigSource = { get: (key) => config.get(key) };
+  if (typeof raw === "object" && raw !== null) source.keys = () => Object.keys(raw);
+  return source;
 }
 
 /**
@@ -114,8 +133,8 @@ export class TerminationProvider<
     return this.waiter.reporter;
   }
 
-  async configure(request: dynamic.ConfigureRequest): Promise<void> {
-    this.config = request.config;
+  async configure(request: dynamic.ConfigureRequest | { config: ConfigSource }): Promise<void> {
+    this.config = listed(request.config);
     this.httpClient = undefined;
     this.preflightClient = undefined;
     this.httpSettings = undefined;
@@ -158,6 +177,7 @@ export class TerminationProvider<
   async check(olds: EngineValues<Inputs>, news: EngineValues<Inputs>): Promise<dynamic.CheckResult<Inputs>> {
     const inputs = typed(news);
     const failures = validateFields(inputs, this.target.fields);
+    failures.push(...misspelledSettings(this.config));
     failures.push(...this.target.checkSettings(inputs, this.context));
     failures.push(...(this.httpSettings ??= parseHttpSettings(this.context)).failures);
     const preflight = findSetting(this.context, preflightSetting);
@@ -168,7 +188,7 @@ export class TerminationProvider<
       });
     if (failures.length === 0 && this.preflightInCheck && this.wantsPreflight(olds, inputs))
       failures.push(...(await this.preflight(inputs)));
-    return { inputs, failures };
+    return { inputs, failures: forEngine(failures, inputs) };
   }
 
   /**

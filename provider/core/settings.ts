@@ -10,6 +10,46 @@ import type { CheckFailure } from "../validation/fields";
 
 export interface ConfigSource {
   get(key: string): string | undefined;
+  /** Every key set, when the source can list them: how a misspelled setting of ours is found. */
+  keys?(): readonly string[];
+  /** How this door's users name a setting; stack config's names when absent. */
+  names?: SettingNames;
+}
+
+/**
+ * How a door names a setting, given its stack config key (`huaweicloud:region`): every message that
+ * names a setting asks the ConfigSource it read from, so each door names its own settings.
+ */
+export interface SettingNames {
+  /** Where to set it: "stack config `huaweicloud:region`". */
+  place(key: string): string;
+  /** Where a value came from: "`huaweicloud:region` (stack config)". */
+  origin(key: string): string;
+  /** The name alone, for advice: "huaweicloud:region". */
+  name(key: string): string;
+}
+
+/** The dynamic provider's names: the stack config keys themselves. */
+export const stackConfigNames: SettingNames = {
+  place: (key) => `stack config \`${key}\``,
+  origin: (key) => `\`${key}\` (stack config)`,
+  name: (key) => key,
+};
+
+export function namesOf(config: ConfigSource): SettingNames {
+  return config.names ?? stackConfigNames;
+}
+
+/** Keys that name one of our settings, in prose: `huaweicloud:accessKey`, `termination:maxConcurrency`. */
+const settingKeyPattern = /\b(?:huaweicloud|blueking|yarn|termination):[A-Za-z]+\b/g;
+
+/**
+ * Advice written once with stack config keys (the hint of an API error, a note in a message), in
+ * the words of the door whose ConfigSource is given: each key as `names.name` says it.
+ */
+export function inDoorWords(text: string, config: ConfigSource): string {
+  const names = namesOf(config);
+  return names === stackConfigNames ? text : text.replace(settingKeyPattern, (key) => names.name(key));
 }
 
 export interface SettingsContext {
@@ -50,7 +90,7 @@ function fromSource(
     const value = context.config.get(spec.config);
     return value === undefined || value === ""
       ? undefined
-      : { value, source, origin: `\`${spec.config}\` (stack config)` };
+      : { value, source, origin: namesOf(context.config).origin(spec.config) };
   }
   for (const name of spec.env) {
     const value = context.env[name];
@@ -109,10 +149,10 @@ export function findGroup<K extends string>(
   return {};
 }
 
-/** "config `huaweicloud:projectId` or environment `HW_PROJECT_ID`", for messages. */
-export function describeSetting(spec: SettingSpec, argumentName?: string): string {
+/** "stack config `huaweicloud:projectId`, environment `HW_PROJECT_ID`", in the words of the context's door. */
+export function describeSetting(context: SettingsContext, spec: SettingSpec, argumentName?: string): string {
   const places = [
-    `stack config \`${spec.config}\``,
+    namesOf(context.config).place(spec.config),
     `environment ${spec.env.map((e) => `\`${e}\``).join(" / ")}`,
   ];
   if (argumentName) places.unshift(`the \`${argumentName}\` argument`);
@@ -128,5 +168,7 @@ export function throwFailures(failures: CheckFailure[]): void {
 
 /** Failures as one ConfigurationError, for a parse that made no settings. */
 export function configurationError(failures: CheckFailure[]): ConfigurationError {
-  return new ConfigurationError(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
+  return new ConfigurationError(
+    failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason)).join("; "),
+  );
 }

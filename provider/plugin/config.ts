@@ -4,12 +4,20 @@
  * `configure` gets (`huaweicloud:accessKey`, `termination:maxAttempts`, ...), so that precedence
  * and validation stay in one place: `provider/core/settings.ts`. Environment variables come after.
  */
-import type { ConfigSource, SettingSpec } from "../core/settings";
+import { nearestName } from "../core/nearMiss";
+import {
+  inDoorWords,
+  stackConfigNames,
+  type ConfigSource,
+  type SettingNames,
+  type SettingSpec,
+} from "../core/settings";
 import { httpSettingSpecs, resolveHttpSettings } from "../http/settings";
 import { UNKNOWN, type CheckFailure } from "../validation/fields";
 import { mrsSettingSpecs } from "../targets/mrs/settings";
 import { bluekingSettingSpecs } from "../targets/nodeman/settings";
 import { yarnSettingSpecs } from "../targets/yarn/settings";
+import { preflightSetting } from "../targets/configKeys";
 import { secretValue } from "./values";
 
 export interface ConfigProperty {
@@ -20,8 +28,6 @@ export interface ConfigProperty {
   /** Where the dynamic provider reads the same setting: stack config key and environment. */
   spec: SettingSpec;
 }
-
-const preflightSpec: SettingSpec = { config: "termination:preflight", env: ["TERMINATION_PREFLIGHT"] };
 
 /** The properties of the `huaweicloud` and `blueking` objects, keyed by the name after the namespace. */
 function credentials(
@@ -83,7 +89,7 @@ export const terminationProperties: Record<string, ConfigProperty> = {
     type: "boolean",
     default: true,
     description: "Read each target during preview to show what will be terminated",
-    spec: preflightSpec,
+    spec: preflightSetting,
   },
   requestTimeoutSeconds: {
     type: "number",
@@ -187,7 +193,7 @@ export function checkProviderConfig(news: Record<string, unknown>): CheckFailure
         if (!(name in table)) {
           failures.push({
             property: `${key}.${name}`,
-            reason: `unknown setting; expected one of ${Object.keys(table).join(", ")}`,
+            reason: `unknown setting: did you mean \`${key}.${nearestName(name, Object.keys(table))}\`? (a misspelled setting is refused, not ignored; expected one of ${Object.keys(table).join(", ")})`,
           });
         } else if (item !== UNKNOWN && item !== null && typeof item !== "string") {
           failures.push({ property: `${key}.${name}`, reason: "must be a string" });
@@ -197,9 +203,10 @@ export function checkProviderConfig(news: Record<string, unknown>): CheckFailure
     }
     const property = terminationProperties[key];
     if (!property) {
+      const known = [...objectNames, ...Object.keys(terminationProperties)];
       failures.push({
         property: key,
-        reason: `unknown setting; expected one of ${[...objectNames, ...Object.keys(terminationProperties)].join(", ")}`,
+        reason: `unknown setting: did you mean \`${nearestName(key, known)}\`? (a misspelled setting is refused, not ignored; expected one of ${known.join(", ")})`,
       });
       continue;
     }
@@ -266,28 +273,34 @@ export function configSource(args: Record<string, unknown>): ConfigSource {
     for (const [key, item] of Object.entries(value)) if (table[key]) put(table[key].spec, item);
   }
   for (const [key, property] of Object.entries(terminationProperties)) put(property.spec, args[key]);
-  return { get: (key) => flat.get(key) };
+  return { get: (key) => flat.get(key), names: pluginNames };
 }
 
-/** Where a plugin user sets what the shared messages call `stack config \`huaweicloud:secretKey\``. */
-const wording = new Map<string, string>();
+/** A setting's name on the provider, by its stack config key: `huaweicloud.secretKey`, `maxAttempts`. */
+const providerNames = new Map<string, string>();
 for (const name of objectNames)
   for (const [key, property] of Object.entries(credentialObjects[name]))
-    wording.set(property.spec.config, `provider setting \`${name}.${key}\``);
+    providerNames.set(property.spec.config, `${name}.${key}`);
 for (const [key, property] of Object.entries(terminationProperties))
-  wording.set(property.spec.config, `provider setting \`${key}\``);
+  providerNames.set(property.spec.config, key);
 
 /**
- * Rewords the shared messages' config keys into the plugin's provider settings. The messages name
- * a key two ways: "stack config `ns:key`" (what to set) and "`ns:key` (stack config)" (where a bad
- * value came from).
+ * How the plugin's users name a setting: a property of the provider, which a default provider
+ * reads from stack config `termination:<object or property>`. Keys of no provider property (none
+ * today) keep their stack config names.
  */
+export const pluginNames: SettingNames = {
+  place: (key) => {
+    const name = providerNames.get(key);
+    return name === undefined
+      ? stackConfigNames.place(key)
+      : `provider setting \`${name}\` (stack config \`termination:${name.split(".")[0]}\`)`;
+  },
+  origin: (key) => (providerNames.has(key) ? pluginNames.place(key) : stackConfigNames.origin(key)),
+  name: (key) => providerNames.get(key) ?? key,
+};
+
+/** Advice written with stack config keys (an API error's hint), in the plugin's words. */
 export function pluginWording(text: string): string {
-  const place = (key: string) => {
-    const setting = wording.get(key);
-    return setting && `${setting} (stack config \`termination:${setting.split("`")[1].split(".")[0]}\`)`;
-  };
-  return text
-    .replace(/stack config `([a-z]+:[A-Za-z]+)`/g, (whole, key: string) => place(key) ?? whole)
-    .replace(/`([a-z]+:[A-Za-z]+)` \(stack config\)/g, (whole, key: string) => place(key) ?? whole);
+  return inDoorWords(text, { get: () => undefined, names: pluginNames });
 }

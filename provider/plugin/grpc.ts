@@ -8,9 +8,9 @@ import { Any } from "google-protobuf/google/protobuf/any_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import type { CheckFailure } from "../validation/fields";
+import { forEngine, type CheckFailure } from "../validation/fields";
 import { pluginWording } from "./config";
-import { toStruct, type Props } from "./values";
+import { fromStruct, toStruct, type Props } from "./values";
 
 /** A failure a handler answers with: a message for the engine, and the partial resource when there is one. */
 export interface HandlerError {
@@ -42,11 +42,13 @@ export function stable(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
+/** A CheckResponse; failures in the form the engine prints cleanly, when there are inputs to name. */
 export function checkResponse(inputs: Struct | undefined, failures: CheckFailure[]): provproto.CheckResponse {
   const response = new provproto.CheckResponse();
   if (inputs) response.setInputs(inputs);
+  const shown = inputs ? forEngine(failures, fromStruct(inputs)) : failures;
   response.setFailuresList(
-    failures.map((f) => {
+    shown.map((f) => {
       const failure = new provproto.CheckFailure();
       failure.setProperty(f.property);
       failure.setReason(pluginWording(f.reason));

@@ -29,7 +29,7 @@ import { isStateless, TerminationProvider, type ProviderOptions } from "../core/
 import type { TargetRegistration } from "../targets/registration";
 import { registrations } from "../targets/registry";
 import { UNKNOWN, validateFields } from "../validation/fields";
-import { checkProviderConfig, configSource, markSecrets } from "./config";
+import { checkProviderConfig, configSource, markSecrets, pluginWording } from "./config";
 import {
   checkResponse,
   describeFailures,
@@ -93,8 +93,13 @@ export class PluginServer {
     this.engine = new enginerpc.EngineClient(address, grpc.credentials.createInsecure());
   }
 
-  /** In order, under the URN of the operation that says it; stderr when there is no engine. */
-  private log(severity: engineproto.LogSeverity, message: string) {
+  /**
+   * In order, under the URN of the operation that says it; stderr when there is no engine. In the
+   * plugin's words, as its errors and check failures are (grpc.ts): a warning may quote an API
+   * error's advice.
+   */
+  private log(severity: engineproto.LogSeverity, text: string) {
+    const message = pluginWording(text);
     const engine = this.engine;
     const urn = this.urns.getStore() ?? "";
     if (!engine) {
@@ -208,6 +213,7 @@ export class PluginServer {
         this.config = configSource(args);
         const config = this.config;
         const asConfig = {
+          names: config.names,
           get: (key: string) => config.get(key),
           require: (key: string) => {
             const value = config.get(key);

@@ -182,3 +182,24 @@ export function diffFields(olds: object, news: object, table: FieldTable): Field
     replaces: changed.filter((key) => table[key].onChange === "replace"),
   };
 }
+
+/**
+ * Failures as the engine prints them. The engine looks a failure's property up among the
+ * top-level inputs and prints "property P value V has a problem: R"; a name it cannot find
+ * (`instanceIds[1]`, a missing field, a setting such as `credentials`) prints as `{<nil>}`, which
+ * reads like a bug. So a property stays only when it is a top-level input that is set; any other
+ * failure gets no property (the engine then prints "resource X has a problem: R") and its name
+ * leads the reason: "instanceIds[1]: ...". `failureName` reads the name back.
+ */
+export function forEngine(failures: CheckFailure[], news: object): CheckFailure[] {
+  return failures.map(({ property, reason }) => {
+    const value = valueOf(news, property);
+    if (property === "" || (value !== undefined && value !== null)) return { property, reason };
+    return { property: "", reason: `${property}: ${reason}` };
+  });
+}
+
+/** The field or setting a failure is about, as `forEngine` left it: its property, or the reason's lead. */
+export function failureName(failure: CheckFailure): string {
+  return failure.property || (/^([A-Za-z][\w.[\]]*): /.exec(failure.reason)?.[1] ?? "");
+}

@@ -2,6 +2,7 @@
  * Attack attempts that held on main: odd but legal answers the providers already survive. Kept so
  * that the restructure cannot lose them.
  */
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { isApiError } from "../../provider";
@@ -25,7 +26,7 @@ describe("attack: odd answers that hold", () => {
     const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url), { timeScale: 0.01 });
     const inputs = { clusterId, jobSelector: { jobName: "etl" } };
     const check = await provider.check({}, inputs);
-    expect(check.failures?.map((f) => f.property)).to.deep.equal(["jobSelector"]);
+    expect(check.failures?.map(failureName)).to.deep.equal(["jobSelector"]);
     expect(check.failures?.[0].reason).to.match(/matches 11 jobs, more than maxJobs \(10\)/);
     const error = await caught(provider.create(inputs));
     expect(error.message).to.match(/matches 11 jobs/);

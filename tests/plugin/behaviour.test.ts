@@ -3,6 +3,7 @@
  * the plugin, against the emulator, and must give the same outcomes, outputs, failures and
  * requests, and no secret anywhere.
  */
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { findSecrets } from "../helpers/fixtures";
@@ -22,11 +23,11 @@ async function run(door: Door, emulator: Emulator, c: Case) {
         const { failures } = await door.preview(c.type, step.inputs);
         seen.push(failures);
         if (step.failures) {
-          expect(failures.map((f) => f.property).sort(), where).to.deep.equal(
+          expect(failures.map(failureName).sort(), where).to.deep.equal(
             step.failures.map((f) => f.property).sort(),
           );
           for (const expected of step.failures) {
-            const failure = failures.find((f) => f.property === expected.property);
+            const failure = failures.find((f) => failureName(f) === expected.property);
             if (expected.reason) expect(failure?.reason, where).to.match(expected.reason);
           }
         } else expect(failures, where).to.deep.equal([]);
@@ -35,10 +36,7 @@ async function run(door: Door, emulator: Emulator, c: Case) {
       }
       case "check": {
         const { failures } = await door.check(c.type, state, step.inputs);
-        expect(
-          failures.map((f) => f.property),
-          where,
-        ).to.deep.equal(step.failures.map((f) => f.property));
+        expect(failures.map(failureName), where).to.deep.equal(step.failures.map((f) => f.property));
         break;
       }
       case "diff": {

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as grpc from "@grpc/grpc-js";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { buildTarball } from "../../scripts/plugin-tarball";
 
 const root = path.join(__dirname, "..", "..");
@@ -71,17 +72,44 @@ describe("plugin packaging", function () {
     }
   });
 
-  it("says clearly when the node on PATH is older than 22", function () {
+  it("on a node older than 22, serves only the refusal: the provider's one check failure, with the fix", async function () {
     const old = spawnSync("/usr/bin/node", ["--version"], { encoding: "utf8" });
     if (old.status !== 0 || Number(old.stdout.slice(1).split(".")[0]) >= 22) this.skip();
-    const result = spawnSync(path.join(root, "bin", "pulumi-resource-termination"), ["127.0.0.1:1"], {
+    const child = spawn(path.join(root, "bin", "pulumi-resource-termination"), ["127.0.0.1:1"], {
       env: { PATH: "/usr/bin:/bin" },
-      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    expect(result.status).to.equal(1);
-    expect(result.stderr).to.match(
-      /needs Node\.js 22 or newer, but the `node` on PATH \(\/usr\/bin\/node\) is v\d+/,
-    );
-    expect(result.stdout).to.equal("");
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (d) => {
+          out += d;
+          if (out.includes("\n")) resolve(out.trim());
+        });
+        child.stderr.on("data", (d) => (err += d));
+        child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
+      });
+      const client = new provrpc.ResourceProviderClient(
+        `127.0.0.1:${port}`,
+        grpc.credentials.createInsecure(),
+      );
+      const refusal =
+        /^pulumi-resource-termination needs Node\.js 22 or newer, but the `node` on PATH \(\/usr\/bin\/node\) is v20[.\d]+\. Put a Node\.js 22 first on PATH/;
+      const checked = await new Promise<provproto.CheckResponse>((resolve, reject) =>
+        client.checkConfig(new provproto.CheckRequest(), (error, response) =>
+          error ? reject(error) : resolve(response),
+        ),
+      );
+      expect(checked.getFailuresList().map((f) => f.getProperty())).to.deep.equal([""]);
+      expect(checked.getFailuresList()[0].getReason()).to.match(refusal);
+      const configured = await new Promise<Error | undefined>((resolve) =>
+        client.configure(new provproto.ConfigureRequest(), (error) => resolve(error ?? undefined)),
+      );
+      expect(configured?.message).to.match(/needs Node\.js 22 or newer/);
+      client.close();
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { startEmulator, type Emulator } from "../../emulator";
 import { schemaText } from "../../provider/plugin/schema";
+import { failureName } from "../../provider/validation/fields";
 import {
   baseSeed,
   bluekingConfig,
@@ -97,7 +98,14 @@ describe("provider plugin over gRPC", () => {
         .setNews(struct(args)),
     );
     const failures = response.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
-    expect(failures.map(([property]) => property)).to.have.members(["huaweicloud.secretkey", "colour"]);
+    expect(
+      response
+        .getFailuresList()
+        .map((f) => failureName({ property: f.getProperty(), reason: f.getReason() })),
+    ).to.have.members(["huaweicloud.secretkey", "colour"]);
+    expect(failures.find(([, reason]) => reason.startsWith("huaweicloud.secretkey"))?.[1]).to.include(
+      "did you mean `huaweicloud.secretKey`?",
+    );
     expect(findSecrets(failures)).to.deep.equal([]);
     delete args.colour;
     delete (args.huaweicloud as Record<string, unknown>).secretkey;
@@ -181,6 +189,55 @@ describe("provider plugin over gRPC", () => {
     expect(failures.join("\n")).to.match(
       /provider setting `huaweicloud.accessKey` \(stack config `termination:huaweicloud`\).*HW_ACCESS_KEY/,
     );
+  });
+
+  it("refuses a misspelled provider setting, in an object or at the top, naming the one meant (issue 17.1)", async () => {
+    const args = providerArgs({ ...huaweiConfig(emulator.url), "termination:maxAttempt": "3" }, [
+      "secretKey",
+    ]);
+    const huawei = args.huaweicloud as Record<string, unknown>;
+    huawei.mrsEndPoint = huawei.mrsEndpoint;
+    delete huawei.mrsEndpoint;
+    const response = await plugin.call(
+      plugin.client.checkConfig,
+      new provproto.CheckRequest()
+        .setUrn("urn:pulumi:dev::p::pulumi:providers:termination::default")
+        .setNews(struct(args)),
+    );
+    const reasons = response.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
+    expect(reasons).to.have.length(2);
+    // `huaweicloud.mrsEndPoint` is no input the engine can look up: no property, the name leads.
+    expect(reasons).to.deep.include([
+      "",
+      "huaweicloud.mrsEndPoint: unknown setting: did you mean `huaweicloud.mrsEndpoint`? (a misspelled setting is refused, not ignored; expected one of accessKey, secretKey, securityToken, authToken, region, projectId, cloud, mrsEndpoint)",
+    ]);
+    expect(reasons.find(([property]) => property === "maxAttempt")?.[1]).to.match(
+      /^unknown setting: did you mean `maxAttempts`\?/,
+    );
+  });
+
+  it("names its own settings in the advice of an API error: huaweicloud.accessKey, not huaweicloud:accessKey (issue 16.8)", async () => {
+    await configure(plugin, {
+      ...huaweiConfig(emulator.url),
+      "huaweicloud:secretKey": "WRONG-" + secrets.secretKey,
+    });
+    const error = await create(mrsUrn, { ...running, waitForTermination: false }).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(error?.message).to.include("APIGW.0301");
+    expect(error?.message).to.include(
+      "Check the AK/SK (huaweicloud.accessKey and huaweicloud.secretKey, or HW_ACCESS_KEY and HW_SECRET_KEY)",
+    );
+    expect(error?.message).not.to.match(/huaweicloud:/);
+    expect(findSecrets(error?.message)).to.deep.equal([]);
+    // The preview's read refused: its failure quotes the same advice in the same words.
+    const previewed = await create(mrsUrn, running, true).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(previewed?.message).to.include("huaweicloud.accessKey and huaweicloud.secretKey");
+    expect(previewed?.message).not.to.match(/huaweicloud:/);
   });
 
   it("reads credentials from the environment after its provider properties", async () => {

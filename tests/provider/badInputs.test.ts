@@ -2,6 +2,7 @@
  * The bad-input table: every malformed input is refused by `check` with a failure
  * naming the field, and the emulator receives nothing.
  */
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { mrsTarget } from "../../provider/targets/mrs/target";
@@ -283,7 +284,7 @@ describe("bad-input table: check refuses, names the field, sends nothing", () =>
           ? await testProvider(mrsTarget, huaweiConfig(emulator.url))
           : await testProvider(nodemanTarget, bluekingConfig(emulator.url, "apigw"));
       const failures = (await provider.check({}, inputs)).failures ?? [];
-      expect(failures.map((f) => f.property)).to.include(property);
+      expect(failures.map(failureName)).to.include(property);
       for (const failure of failures) expect(failure.reason).to.be.a("string").with.length.above(5);
       expect(emulator.requests()).to.deep.equal([]);
     });
@@ -302,7 +303,7 @@ describe("bad-input table: check refuses, names the field, sends nothing", () =>
           ? await (await testProvider(mrsTarget, config, { env })).provider.check({}, mrs)
           : await (await testProvider(nodemanTarget, config, { env })).provider.check({}, nodeman);
       const failures = result.failures ?? [];
-      const failure = failures.find((f) => f.property === property);
+      const failure = failures.find((f) => failureName(f) === property);
       expect(failure, JSON.stringify(failures)).not.to.equal(undefined);
       expect(failure?.reason).to.include(origin);
       expect(emulator.requests()).to.deep.equal([]);
@@ -313,7 +314,7 @@ describe("bad-input table: check refuses, names the field, sends nothing", () =>
     const config = huaweiConfig(emulator.url);
     delete config["huaweicloud:projectId"];
     const bare = await testProvider(mrsTarget, config);
-    expect(((await bare.provider.check({}, mrs)).failures ?? []).map((f) => f.property)).to.deep.equal([
+    expect(((await bare.provider.check({}, mrs)).failures ?? []).map(failureName)).to.deep.equal([
       "projectId",
     ]);
     const withEnv = await testProvider(mrsTarget, config, { env: { HW_PROJECT_ID: "p1" } });
@@ -329,7 +330,7 @@ describe("bad-input table: check refuses, names the field, sends nothing", () =>
     const config = bluekingConfig(emulator.url, "apigw");
     delete config["blueking:apigwUrlTemplate"];
     const bare = await testProvider(nodemanTarget, config);
-    expect(((await bare.provider.check({}, nodeman)).failures ?? []).map((f) => f.property)).to.deep.equal([
+    expect(((await bare.provider.check({}, nodeman)).failures ?? []).map(failureName)).to.deep.equal([
       "route",
     ]);
     const withEnv = await testProvider(nodemanTarget, config, {

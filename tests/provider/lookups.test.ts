@@ -53,6 +53,28 @@ describe("lookups for programs", () => {
     });
   });
 
+  it("a lookup refuses a misspelled setting of the program's stack config, and reads nothing (issue 17.1)", async () => {
+    const { "huaweicloud:mrsEndpoint": endpoint, ...rest } = huaweiConfig(emulator.url);
+    const values: Record<string, string> = {
+      ...rest,
+      "huaweicloud:mrsEndPoint": endpoint,
+      "huaweicloud:region": "cn-north-4",
+    };
+    const config = { get: (key: string) => values[key], keys: () => Object.keys(values) };
+    const error = await getMrsJob(
+      { clusterId, jobExecutionId: "job-finished" },
+      { config, env: {}, reporter },
+    ).then(
+      () => undefined,
+      (caught: Error) => caught,
+    );
+    expect(error?.name).to.equal("ConfigurationError");
+    expect(error?.message).to.match(
+      /^`huaweicloud:mrsEndPoint` \(stack config\) is not a setting of pulumi-termination: did you mean stack config `huaweicloud:mrsEndpoint`\?/,
+    );
+    expect(emulator.requests()).to.deep.equal([]);
+  });
+
   it("listMrsJobs finds the running jobs of a name; the example's filter picks those older than 6 hours", async () => {
     const jobs = await listMrsJobs(
       { clusterId, jobName: "nightly-etl", jobStates: ["RUNNING"] },

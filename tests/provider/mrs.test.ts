@@ -1,3 +1,4 @@
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { isApiError, TerminationIncompleteError } from "../../provider";
@@ -203,7 +204,7 @@ describe("MrsJobTermination provider against the emulator", () => {
       {},
       { clusterId: "../etc", jobExecutionId: "a?b", waitTimeoutSeconds: 0, whenAlreadyFinished: "sucess" },
     );
-    expect((bad.failures ?? []).map((f) => f.property)).to.deep.equal([
+    expect((bad.failures ?? []).map(failureName)).to.deep.equal([
       "clusterId",
       "jobExecutionId",
       "whenAlreadyFinished",
@@ -245,13 +246,13 @@ describe("MrsJobTermination provider against the emulator", () => {
     it("fails the preview on a job or cluster that does not exist, naming the field", async () => {
       const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
       const job = await provider.check({}, { clusterId, jobExecutionId: "no-such-job" });
-      expect(job.failures?.map((f) => f.property)).to.deep.equal(["jobExecutionId"]);
+      expect(job.failures?.map(failureName)).to.deep.equal(["jobExecutionId"]);
       expect(job.failures?.[0].reason).to.match(/does not exist: .*0176/);
       const cluster = await provider.check(
         {},
         { clusterId: "no-such-cluster", jobExecutionId: "job-running" },
       );
-      expect(cluster.failures?.map((f) => f.property)).to.deep.equal(["clusterId"]);
+      expect(cluster.failures?.map(failureName)).to.deep.equal(["clusterId"]);
     });
 
     it("takes only its own codes as a missing target: an error code named like an object key is not one", async () => {

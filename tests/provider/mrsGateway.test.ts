@@ -4,6 +4,7 @@
  * its fault (retried, then "uncertain"), not MRS's answer; error bodies nested the way Huawei's SDKs
  * read them; and a killed job that reads FINISHED with job_result KILLED (hazard H5).
  */
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";
 import { isApiError, TerminationIncompleteError } from "../../provider";
@@ -170,10 +171,10 @@ describe("MRS: Huawei's gateway codes, error bodies and killed jobs", () => {
     it("a missing job (0176) or cluster (12000003) fails the preview naming the field", async () => {
       const { provider } = await testProvider(mrsTarget, config(emulator.url));
       const job = await provider.check({}, { clusterId, jobExecutionId: "no-such-job" });
-      expect(job.failures?.map((f) => f.property)).to.deep.equal(["jobExecutionId"]);
+      expect(job.failures?.map(failureName)).to.deep.equal(["jobExecutionId"]);
       expect(job.failures?.[0].reason).to.match(/code 0176: The job "no-such-job" does not exist/);
       const cluster = await provider.check({}, { clusterId: "nope", jobExecutionId: "jA" });
-      expect(cluster.failures?.map((f) => f.property)).to.deep.equal(["clusterId"]);
+      expect(cluster.failures?.map(failureName)).to.deep.equal(["clusterId"]);
     });
 
     it("a wrong secret is APIGW.0301 with its advice and the body's request id", async () => {

@@ -3,6 +3,7 @@
  * one listing per wanted state, a cap that fails loudly rather than select from a partial listing,
  * and queries on the wire as Huawei's SDK sends them.
  */
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";
 import type { SeedJob } from "../../emulator/seed";
@@ -230,7 +231,7 @@ describe("MRS listing", () => {
         emulator = await startEmulator({ seed: baseSeed() });
         const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
         const failures = (await provider.check({}, { clusterId, jobSelector: { jobName: name } })).failures;
-        expect(failures?.map((f) => f.property)).to.deep.equal(["jobSelector.jobName"]);
+        expect(failures?.map(failureName)).to.deep.equal(["jobSelector.jobName"]);
         expect(failures?.[0].reason).to.match(/letters, digits, - and _ only, 1 to 128 characters/);
         const error = await caught(listMrsJobs({ clusterId, jobName: name }, lookup(emulator)));
         expect(error.message).to.match(/^MRS: jobName must be an MRS job name/);
@@ -250,7 +251,7 @@ describe("MRS listing", () => {
       const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
       const failures = (await provider.check({}, { clusterId, jobSelector: { jobName: "etl\ud800" } }))
         .failures;
-      expect(failures?.map((f) => f.property)).to.deep.equal(["jobSelector.jobName"]);
+      expect(failures?.map(failureName)).to.deep.equal(["jobSelector.jobName"]);
       expect(emulator.requests()).to.deep.equal([]);
     });
 
@@ -259,7 +260,7 @@ describe("MRS listing", () => {
       const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
       const selector = { jobName: "etl ", user: " alice", queue: "default\t" };
       const failures = (await provider.check({}, { clusterId, jobSelector: selector })).failures ?? [];
-      expect(failures.map((f) => f.property)).to.deep.equal([
+      expect(failures.map(failureName)).to.deep.equal([
         "jobSelector.jobName",
         "jobSelector.user",
         "jobSelector.queue",

@@ -1,3 +1,4 @@
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { SeedJob } from "../../emulator/seed";
@@ -142,7 +143,7 @@ describe("MrsJobTermination batches and selectors", () => {
       emulator = await startEmulator({ seed: twelve() });
       const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
       const failures = (await provider.check({}, selector)).failures ?? [];
-      expect(failures.map((f) => f.property)).to.deep.equal(["jobSelector"]);
+      expect(failures.map(failureName)).to.deep.equal(["jobSelector"]);
       expect(failures[0].reason)
         .to.match(/\b12\b/)
         .and.match(/maxJobs \(10\)/);
@@ -165,7 +166,7 @@ describe("MrsJobTermination batches and selectors", () => {
     it("raising maxJobs lets it through; exactly maxJobs passes, maxJobs + 1 does not", async () => {
       emulator = await startEmulator({ seed: twelve() });
       const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
-      expect((await provider.check({}, { ...selector, maxJobs: 11 })).failures?.[0]?.property).to.equal(
+      expect((await provider.check({}, { ...selector, maxJobs: 11 })).failures?.map(failureName)[0]).to.equal(
         "jobSelector",
       );
       expect((await provider.check({}, { ...selector, maxJobs: 12 })).failures).to.deep.equal([]);
@@ -270,7 +271,7 @@ describe("MrsJobTermination batches and selectors", () => {
       emulator = await startEmulator({ seed: baseSeed() });
       const { provider } = await testProvider(mrsTarget, huaweiConfig(emulator.url));
       const failures = (await provider.check({}, inputs)).failures ?? [];
-      expect(failures.map((f) => f.property)).to.include(property);
+      expect(failures.map(failureName)).to.include(property);
       expect(emulator.requests()).to.deep.equal([]);
     });
   }
@@ -283,7 +284,7 @@ describe("MrsJobTermination batches and selectors", () => {
     );
     expect(lines[0]).to.match(/1 job\(s\) match now\nMRS job etl \(etl-1\) RUNNING.*: will be killed$/);
     const missing = await provider.check({}, { clusterId, jobExecutionIds: ["job-running", "gone"] });
-    expect(missing.failures?.map((f) => f.property)).to.deep.equal(["jobExecutionIds[1]"]);
+    expect(missing.failures?.map(failureName)).to.deep.equal(["jobExecutionIds[1]"]);
     expect(killedIds()).to.deep.equal([]);
   });
 });

@@ -1,3 +1,4 @@
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";
 import { NODEMAN_STATUSES } from "../../emulator/seed";
@@ -229,7 +230,7 @@ describe("NodemanTaskTermination provider against the emulator", () => {
       {},
       { subscriptionId: -1, instanceIds: ["host|instance|host|1", "nope"], route: "gateway" },
     );
-    expect((bad.failures ?? []).map((f) => f.property)).to.deep.equal([
+    expect((bad.failures ?? []).map(failureName)).to.deep.equal([
       "subscriptionId",
       "instanceIds[1]",
       "route",
@@ -292,7 +293,7 @@ describe("NodemanTaskTermination provider against the emulator", () => {
     it("fails the preview on a subscription without task, naming subscriptionId", async () => {
       const { provider } = await testProvider(nodemanTarget, bluekingConfig(emulator.url, "esb"));
       const { failures } = await provider.check({}, { subscriptionId: 999 });
-      expect(failures?.map((f) => f.property)).to.deep.equal(["subscriptionId"]);
+      expect(failures?.map(failureName)).to.deep.equal(["subscriptionId"]);
       expect(failures?.[0].reason).to.include("3800003");
       expect(emulator.requests({ route: "nodeman.revoke" })).to.deep.equal([]);
     });

@@ -4,6 +4,7 @@
  * ESB's own answers (throttling and faults whatever their HTTP status), several tasks per
  * subscription, tasks without a pipeline, and an unknown subscription after a lost answer.
  */
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { startEmulator, type Emulator, type SeedState } from "../../emulator";
 import { isApiError, TerminationIncompleteError } from "../../provider";
@@ -132,7 +133,7 @@ describe("NodemanTaskTermination against the BlueKing platform", () => {
           ...settings,
         });
         const { failures } = await provider.check({}, { subscriptionId: 42 });
-        expect(failures?.map((f) => f.property)).to.deep.equal(["route"]);
+        expect(failures?.map(failureName)).to.deep.equal(["route"]);
         expect(failures?.[0].reason).to.match(reason);
         expect(emulator.requests()).to.deep.equal([]);
       });

@@ -206,9 +206,13 @@ describe("preview: refused credentials fail it, an unreachable or failing servic
             new provproto.CreateRequest().setUrn(urn).setProperties(struct(subject.inputs)).setPreview(true),
           ),
         );
+        // The plugin names its own settings (issue 16.8): `blueking.appCode` where stack config says `blueking:appCode`.
+        const pluginAdvice = new RegExp(
+          refusal.advice.source.replace(/(huaweicloud|blueking|yarn):/g, "$1\\."),
+        );
         expect(error.message)
           .to.match(/the API refused the credentials, so `up` would fail too/)
-          .and.match(refusal.advice);
+          .and.match(pluginAdvice);
         expect(emulator.requests({ route: subject.terminating })).to.deep.equal([]);
         expect(plugin.messages.filter((m) => m.severity === "warning")).to.deep.equal([]);
         expect(findSecrets(error.message, plugin.messages)).to.deep.equal([]);

@@ -4,6 +4,7 @@
  * where the API is) never mixes into what the higher one chose. Each test lets the higher source's
  * choice reach the emulator, while the lower source's would not (a closed port, unknown keys).
  */
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import type { Emulator } from "../../emulator";
 import { resolveMrsSettings } from "../../provider/targets/mrs/settings";
@@ -64,7 +65,7 @@ describe("settings precedence: argument > stack config > environment, groups dec
         env: { HW_SECRET_KEY: secrets.secretKey },
       });
       const failures = (await provider.check({}, noWait)).failures ?? [];
-      expect(failures.map((f) => f.property)).to.deep.equal(["credentials"]);
+      expect(failures.map(failureName)).to.deep.equal(["credentials"]);
       expect(failures[0].reason).to.match(/`huaweicloud:accessKey` \(stack config\) is set/);
       expect(failures[0].reason).to.include("huaweicloud:secretKey");
       expect(failures[0].reason).not.to.include(secrets.secretKey);
@@ -146,7 +147,7 @@ describe("settings precedence: argument > stack config > environment, groups dec
         env: { BK_API_URL_TMPL: `${emulator.url}/api/{api_name}` },
       });
       const failures = (await provider.check({}, { subscriptionId: 42, route: "apigw" })).failures ?? [];
-      expect(failures.map((f) => f.property)).to.deep.equal(["route"]);
+      expect(failures.map(failureName)).to.deep.equal(["route"]);
       expect(failures[0].reason)
         .to.match(/blueking:apigwUrlTemplate/)
         .and.match(/stack config/);
@@ -223,9 +224,9 @@ describe("settings precedence: argument > stack config > environment, groups dec
         "termination:maxConcurrency": "0.5",
       });
       const failures = (await provider.check({}, noWait)).failures ?? [];
-      expect(failures.map((f) => f.property)).to.deep.equal(["maxConcurrency"]);
+      expect(failures.map(failureName)).to.deep.equal(["maxConcurrency"]);
       expect(failures[0].reason).to.equal(
-        '`termination:maxConcurrency` (stack config) must be an integer from 1 to 1000, got "0.5"',
+        'maxConcurrency: `termination:maxConcurrency` (stack config) must be an integer from 1 to 1000, got "0.5"',
       );
       const error = await caught(provider.create(noWait));
       expect(error.name).to.equal("ConfigurationError");

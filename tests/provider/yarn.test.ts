@@ -4,6 +4,7 @@
  * to produce here: a standby that redirects, odd kill answers, a kill meeting an application that
  * finishes, long listings, Kerberos.
  */
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { SeedYarn, SeedYarnApp } from "../../emulator/yarn";
@@ -248,13 +249,13 @@ describe("YARN: YarnApplicationTermination against the emulator", () => {
       {},
       { applicationId: "application_x_1", applicationIds: [] },
     );
-    const properties = failures.map((f) => f.property);
+    const properties = failures.map(failureName);
     expect(properties).to.include.members(["applicationId", "applicationIds", "resourceManagerUrl", "user"]);
     const selector = await provider.check(
       {},
       { applicationSelector: { applicationTags: ["a,b"], states: ["DONE"], name: " x" } },
     );
-    expect(selector.failures?.map((f) => f.property)).to.include.members([
+    expect(selector.failures?.map(failureName)).to.include.members([
       "applicationSelector.applicationTags[0]",
       "applicationSelector.states[0]",
       "applicationSelector.name",

@@ -69,4 +69,19 @@ describe("NodeMan instance ids", () => {
       formatInstanceId({ objectType: "host", nodeType: "instance", type: "host", id: "x" }),
     ).to.throw(/invalid NodeMan instance id/);
   });
+
+  it("shows the whole id a bare address or host id stands for, and the helper that makes one (issue 17.5)", () => {
+    const reason = (text: string) => {
+      const result = parseInstanceId(text);
+      return result.ok ? "" : result.reason;
+    };
+    expect(reason("10.0.0.5")).to.equal(
+      '"10.0.0.5" must have four parts {object_type}|{node_type}|{type}|{id}, e.g. "host|instance|host|10.0.0.5-0-0" (or make the id with hostInstanceId({ ip, bkCloudId }))',
+    );
+    expect(reason("7")).to.include('e.g. "host|instance|host|7"');
+    expect(reason("host|instance|host|10.0.0.5")).to.equal(
+      'host id "10.0.0.5" must be a bk_host_id (digits) or {ip}-{bk_cloud_id}-{bk_supplier_id}, e.g. "10.0.0.5-0-0" (or make the id with hostInstanceId({ ip, bkCloudId }))',
+    );
+    expect(hostInstanceId({ ip: "10.0.0.5", bkCloudId: 0 })).to.equal("host|instance|host|10.0.0.5-0-0");
+  });
 });

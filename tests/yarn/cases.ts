@@ -4,6 +4,7 @@
  * (tests/provider/yarn.test.ts). Each server supplies applications in a given condition and a count
  * of the kills it received; the cases are the same.
  */
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { yarnTarget } from "../../provider/targets/yarn/target";
 import type { YarnApplicationTerminationInputs } from "../../provider/targets/yarn/inputs.generated";
@@ -109,7 +110,7 @@ export function yarnLifecycleCases(server: () => YarnServer): void {
     const { provider: p } = await provider();
     const { failures = [] } = await p.check({}, { applicationId: unknown });
     expect(failures).to.have.length(1);
-    expect(failures[0].property).to.equal("applicationId");
+    expect(failureName(failures[0])).to.equal("applicationId");
     expect(failures[0].reason).to.match(
       /does not exist: .*HTTP 404 .*NotFoundException: app with id: .* not found/,
     );

@@ -3,6 +3,7 @@
  * testing/yarn.ts): applications submitted through its REST API, killed by the provider, and what
  * YARN itself then reports. A recording proxy in front of the RM counts what was sent.
  */
+import { failureName } from "../../provider/validation/fields";
 import { expect } from "chai";
 import { yarnTarget } from "../../provider/targets/yarn/target";
 import { getYarnApplication, listYarnApplications } from "../../provider/targets/yarn/lookups";
@@ -112,7 +113,7 @@ describe("YARN: YarnApplicationTermination against a real ResourceManager", func
     const { provider: p } = await provider();
     const inputs = { applicationSelector: { name: "wide" }, maxApplications: 1 };
     const checked = await p.check({}, inputs);
-    expect(checked.failures?.[0]?.property).to.equal("applicationSelector");
+    expect(checked.failures?.map(failureName)[0]).to.equal("applicationSelector");
     expect(checked.failures?.[0]?.reason).to.match(/matches 2 applications, more than maxApplications \(1\)/);
     const error = await caught(p.create(inputs));
     expect(error.message).to.match(/matches 2 applications.*Nothing was killed/);

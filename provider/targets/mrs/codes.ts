@@ -46,10 +46,10 @@ const gatewayHints: Record<string, string> = {
   "0101":
     "The gateway has no such API at this address: check huaweicloud:mrsEndpoint / HW_MRS_ENDPOINT, or huaweicloud:region and huaweicloud:cloud (the MRS endpoint is https://mrs.{region}.{cloud domain})",
   "0301":
-    "Check the AK/SK (huaweicloud:accessKey/secretKey, HW_ACCESS_KEY/HW_SECRET_KEY) or the IAM token, and this machine's clock: signatures more than 15 minutes off are refused; after 5 failures in a row the gateway locks the AK for 5 minutes",
+    "Check the AK/SK (huaweicloud:accessKey and huaweicloud:secretKey, or HW_ACCESS_KEY and HW_SECRET_KEY) or the IAM token (huaweicloud:authToken, HW_AUTH_TOKEN), and this machine's clock: signatures more than 15 minutes off are refused; after 5 failures in a row the gateway locks the AK for 5 minutes",
   "0302":
     "The IAM user is not allowed to call this API: grant it MRS permissions in IAM (or lift the gateway's access control for it)",
-  "0307": "The IAM token has expired: get a new one (HW_AUTH_TOKEN)",
+  "0307": "The IAM token has expired: get a new one (huaweicloud:authToken, HW_AUTH_TOKEN)",
 };
 
 /** What the user can do, by code. */

@@ -6,6 +6,7 @@ import {
   configurationError,
   describeSetting,
   findGroup,
+  namesOf,
   findSetting,
   type FoundSetting,
   type SettingSpec,
@@ -84,7 +85,7 @@ function resolveAuth(context: SettingsContext): Resolved<MrsAuth> {
       const [have, missing] = accessKey ? [accessKey, s.secretKey] : [secretKey as FoundSetting, s.accessKey];
       const where =
         have.source === "stack config"
-          ? `stack config \`${missing.config}\``
+          ? namesOf(context.config).place(missing.config)
           : `environment \`${missing.env[0]}\``;
       return {
         failures: [
@@ -121,7 +122,7 @@ function resolveAuth(context: SettingsContext): Resolved<MrsAuth> {
     failures: [
       {
         property: "credentials",
-        reason: `no Huawei Cloud credentials: set ${describeSetting(s.accessKey)} with ${describeSetting(s.secretKey)} (as secrets), or an IAM token in ${describeSetting(s.authToken)}`,
+        reason: `no Huawei Cloud credentials: set ${describeSetting(context, s.accessKey)} with ${describeSetting(context, s.secretKey)} (as secrets), or an IAM token in ${describeSetting(context, s.authToken)}`,
       },
     ],
   };
@@ -159,7 +160,7 @@ function resolveLocation(
   if (!endpoint && !region)
     failures.push({
       property: "region",
-      reason: `is required to find the MRS endpoint: set ${describeSetting(s.region, "region")}, or an endpoint in ${describeSetting(s.endpoint, "endpoint")}${
+      reason: `is required to find the MRS endpoint: set ${describeSetting(context, s.region, "region")}, or an endpoint in ${describeSetting(context, s.endpoint, "endpoint")}${
         cloud ? ` (${cloud.origin} is set there, and where the API is comes whole from one place)` : ""
       }`,
     });
@@ -190,7 +191,7 @@ function parseMrsSettings(
     if (projectId === undefined)
       failures.push({
         property: "projectId",
-        reason: `is required: set ${describeSetting(s.projectId, "projectId")}`,
+        reason: `is required: set ${describeSetting(context, s.projectId, "projectId")}`,
       });
     else if (projectId.source !== "resource argument" && checkPathId(projectId.value))
       failures.push({

@@ -28,12 +28,17 @@ export type ParseResult = { ok: true; value: InstanceId } | { ok: false; reason:
 const digits = /^(0|[1-9]\d{0,18})$/;
 const objectId = /^[a-z][a-z0-9_]{0,63}$/;
 
+/** The package's helper that makes a host's instance id, named where a host id is malformed. */
+const hostHelper = " (or make the id with hostInstanceId({ ip, bkCloudId }))";
+
 function parseHostKey(id: string): HostKey | string {
   if (digits.test(id)) return { bkHostId: Number(id) };
   // Split from the right: an IPv6 address has no "-", so the last two parts are the ids.
   const parts = id.split("-");
   if (parts.length !== 3) {
-    return `host id "${id}" must be a bk_host_id (digits) or {ip}-{bk_cloud_id}-{bk_supplier_id}`;
+    // An address alone is the likely slip: show it whole, as hostInstanceId would make it.
+    const example = isIPv4(id) || isIPv6(id) ? `${id}-0-0` : "10.0.0.5-0-0";
+    return `host id "${id}" must be a bk_host_id (digits) or {ip}-{bk_cloud_id}-{bk_supplier_id}, e.g. "${example}"${hostHelper}`;
   }
   const [ip, cloud, supplier] = parts;
   if (!isIPv4(ip) && !isIPv6(ip)) return `"${ip}" is not an IPv4 or IPv6 address`;
@@ -47,8 +52,11 @@ export function parseInstanceId(text: string): ParseResult {
   const fail = (reason: string): ParseResult => ({ ok: false, reason });
   const parts = text.split("|");
   if (parts.length !== 4) {
+    // A host given by its address or id alone: show the whole instance id it stands for.
+    const host = isIPv4(text) || isIPv6(text) ? `${text}-0-0` : /^\d+$/.test(text) ? text : undefined;
+    const example = host ? `"host|instance|host|${host}"` : "host|instance|host|1";
     return fail(
-      `"${text}" must have four parts {object_type}|{node_type}|{type}|{id}, e.g. host|instance|host|1`,
+      `"${text}" must have four parts {object_type}|{node_type}|{type}|{id}, e.g. ${example}${hostHelper}`,
     );
   }
   const [objectType, nodeType, type, id] = parts;

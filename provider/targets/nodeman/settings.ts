@@ -6,6 +6,7 @@ import {
   configurationError,
   describeSetting,
   findGroup,
+  namesOf,
   type FoundSetting,
   type SettingSpec,
   type SettingsContext,
@@ -91,14 +92,14 @@ function parseSettings(inputs: { route?: unknown; stage?: unknown }, context: Se
     failures.push({
       property: "credentials",
       reason: other
-        ? `${other.origin} is set, so the app's ${key} must come from the same place: set ${other.source === "stack config" ? `stack config \`${s[key].config}\`` : `environment \`${s[key].env[0]}\``}`
-        : `missing: set ${describeSetting(s[key])}`,
+        ? `${other.origin} is set, so the app's ${key} must come from the same place: set ${other.source === "stack config" ? namesOf(context.config).place(s[key].config) : `environment \`${s[key].env[0]}\``}`
+        : `missing: set ${describeSetting(context, s[key])}`,
     });
   }
   if (!user.username && !user.bkToken && !user.accessToken) {
     failures.push({
       property: "credentials",
-      reason: `no user: set ${describeSetting(s.username)}, ${describeSetting(s.bkToken)} or ${describeSetting(s.accessToken)}`,
+      reason: `no user: set ${describeSetting(context, s.username)}, ${describeSetting(context, s.bkToken)} or ${describeSetting(context, s.accessToken)}`,
     });
   }
   if (isUnknown(inputs.route)) return { failures };
@@ -110,7 +111,7 @@ function parseSettings(inputs: { route?: unknown; stage?: unknown }, context: Se
   if (route === undefined) {
     failures.push({
       property: "route",
-      reason: `no NodeMan endpoint: set ${describeSetting(s.apigwUrlTemplate)} or ${describeSetting(s.esbUrl)}`,
+      reason: `no NodeMan endpoint: set ${describeSetting(context, s.apigwUrlTemplate)} or ${describeSetting(context, s.esbUrl)}`,
     });
     return { failures };
   }
@@ -129,19 +130,19 @@ function parseSettings(inputs: { route?: unknown; stage?: unknown }, context: Se
   if (route === "esb" && tenantId)
     failures.push({
       property: "route",
-      reason: `${tenantId.origin} is set, but route "esb" cannot send a tenant (the ESB has none): reach NodeMan through the API gateway (${describeSetting(s.apigwUrlTemplate)})`,
+      reason: `${tenantId.origin} is set, but route "esb" cannot send a tenant (the ESB has none): reach NodeMan through the API gateway (${describeSetting(context, s.apigwUrlTemplate)})`,
     });
   if (route === "esb" && apigwPathPrefix && !location.apigwUrlTemplate)
     failures.push({
       property: "route",
-      reason: `${apigwPathPrefix.origin} is set, but NodeMan is reached through the ESB: the prefix applies to the API gateway only (${describeSetting(s.apigwUrlTemplate)})`,
+      reason: `${apigwPathPrefix.origin} is set, but NodeMan is reached through the ESB: the prefix applies to the API gateway only (${describeSetting(context, s.apigwUrlTemplate)})`,
     });
   if (url === undefined) {
     const spec = route === "apigw" ? s.apigwUrlTemplate : s.esbUrl;
     const chosen = Object.values(location)[0] as FoundSetting | undefined;
     failures.push({
       property: "route",
-      reason: `route "${route}" needs ${describeSetting(spec)}${
+      reason: `route "${route}" needs ${describeSetting(context, spec)}${
         chosen
           ? `; where NodeMan is comes whole from ${chosen.source} (${chosen.origin} is set), so set it there`
           : ""

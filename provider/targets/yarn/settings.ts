@@ -70,7 +70,7 @@ function parseYarnSettings(
   if (!found) {
     failures.push({
       property: "resourceManagerUrl",
-      reason: `is required: set ${describeSetting(s.resourceManagerUrl, "resourceManagerUrl")} to the ResourceManager's web address, e.g. http://rm.example.com:8088 (an HA pair separated by a comma)`,
+      reason: `is required: set ${describeSetting(context, s.resourceManagerUrl, "resourceManagerUrl")} to the ResourceManager's web address, e.g. http://rm.example.com:8088 (an HA pair separated by a comma)`,
     });
   } else if (checkArguments || found.source !== "resource argument") {
     const problem = checkResourceManagerUrls(found.value);
