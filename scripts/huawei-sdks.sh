@@ -25,7 +25,6 @@ set -euo pipefail
 root=$(cd -- "$(dirname -- "$0")/.." && pwd)
 readonly go_dir=$root/tests/contract/go
 readonly py_requirements=$root/tests/contract/python/requirements.txt
-readonly cache_root=${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}
 readonly go_sdk=github.com/huaweicloud/huaweicloud-sdk-go-v3
 
 started=$SECONDS
@@ -35,24 +34,9 @@ die() {
 	exit 1
 }
 
-hash_of() { cat "$@" | sha256sum | cut -c1-12; }
-
-# Builds into a fresh temporary directory, then moves it to $1 whole (another run may have won).
-# $2: a function that fills the directory given as its argument.
-build_into() {
-	local dest=$1 fill=$2 work
-	mkdir -p "$cache_root"
-	work=$(mktemp -d "$cache_root/.build-$(basename "$dest").XXXXXX")
-	# shellcheck disable=SC2064 # the trap must remove this build's directory.
-	trap "rm -rf '$work'" EXIT
-	"$fill" "$work"
-	if ! mv -T "$work" "$dest" 2>/dev/null; then
-		[[ -e $dest ]] || die "could not move $work to $dest"
-		log "another run built $dest meanwhile: using it"
-		rm -rf "$work"
-	fi
-	trap - EXIT
-}
+# cache_root, hash_of, build_into, make_venv
+# shellcheck source=lib/cache.sh
+. "$root/scripts/lib/cache.sh"
 
 # ---- Go ----------------------------------------------------------------------------------------
 
@@ -100,19 +84,8 @@ py_version=$(sed -n 's/^huaweicloudsdkmrs==//p' "$py_requirements")
 [[ -n $py_version ]] || die "tests/contract/python/requirements.txt pins no huaweicloudsdkmrs"
 
 fill_python() {
-	local work=$1 log_file
-	log_file=$(mktemp)
-	"$python" -m venv "$work/venv" >"$log_file" 2>&1 || {
-		cat "$log_file" >&2
-		die "\`$python -m venv\` failed: install Python's venv module (Debian: apt-get install python3-venv)"
-	}
 	log "installing huaweicloudsdkmrs and huaweicloudsdkcore $py_version from PyPI"
-	if ! "$work/venv/bin/python" -m pip install --no-input --disable-pip-version-check --quiet \
-		-r "$py_requirements" >"$log_file" 2>&1; then
-		cat "$log_file" >&2
-		die "pip could not install tests/contract/python/requirements.txt from PyPI (index: ${PIP_INDEX_URL:-as pip is configured}): check the network or PIP_INDEX_URL"
-	fi
-	rm -f "$log_file"
+	make_venv "$1/venv" "$python" -r "$py_requirements"
 }
 
 provide_python() {
