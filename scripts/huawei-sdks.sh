@@ -27,16 +27,9 @@ readonly go_dir=$root/tests/contract/go
 readonly py_requirements=$root/tests/contract/python/requirements.txt
 readonly go_sdk=github.com/huaweicloud/huaweicloud-sdk-go-v3
 
-started=$SECONDS
-log() { printf '[huawei-sdks] [%ss] %s\n' "$((SECONDS - started))" "$*" >&2; }
-die() {
-	log "error: $*"
-	exit 1
-}
-
-# cache_root, hash_of, build_into, make_venv
-# shellcheck source=lib/cache.sh
-. "$root/scripts/lib/cache.sh"
+log_tag=[huawei-sdks]
+# cache_root, log, die, hash_of, build_into, require_go, make_venv
+source "$root/scripts/lib/cache.sh"
 
 # ---- Go ----------------------------------------------------------------------------------------
 
@@ -60,13 +53,7 @@ fill_go() {
 }
 
 provide_go() {
-	command -v go >/dev/null 2>&1 ||
-		die "Go is needed to build Huawei's Go SDK client for the contract test, and \`go\` is not on PATH: install Go (https://go.dev/dl/) >= $(sed -n 's/^go //p' "$go_dir/go.mod")"
-	local want have
-	want=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$go_dir/go.mod")
-	have=$(go env GOVERSION | sed 's/^go//')
-	[[ $(printf '%s\n%s\n' "$want" "$have" | sort -V | head -n1) == "$want" ]] ||
-		die "Go $have is older than the $want tests/contract/go/go.mod needs"
+	require_go "$go_dir/go.mod"
 	# No toolchain download at run time, no edits to go.mod or go.sum.
 	export GOTOOLCHAIN=local GOWORK=off GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
 	local dest

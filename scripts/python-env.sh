@@ -29,15 +29,9 @@ readonly requirements=$root/scripts/python-requirements.txt
 readonly sdk_dir=$root/sdk/python
 readonly min_python=3.10
 
-started=$SECONDS
-log() { printf '[python-env] [%ss] %s\n' "$((SECONDS - started))" "$*" >&2; }
-die() {
-	log "error: $*"
-	exit 1
-}
-# cache_root, hash_of, build_into, make_venv
-# shellcheck source=lib/cache.sh
-. "$root/scripts/lib/cache.sh"
+log_tag=[python-env]
+# cache_root, log, die, build_into, make_venv
+source "$root/scripts/lib/cache.sh"
 
 python=${PULUMI_TERMINATION_PYTHON:-$(command -v python3 || true)}
 [[ -n $python ]] && command -v "$python" >/dev/null 2>&1 ||

@@ -27,6 +27,32 @@ function sentence(text: string): string {
 
 const capitalized = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
+/**
+ * The Go SDK's module (sdk/go/go.mod, written by `npm run generate:sdks`) and the import path of its
+ * one package. The repository is not published under this path: a program points its go.mod at a
+ * checkout with `replace github.com/pulumi-termination/pulumi-termination/sdk/go => <checkout>/sdk/go`.
+ */
+export const goModulePath = "github.com/pulumi-termination/pulumi-termination/sdk/go";
+/** The Python SDK's distribution and import name (sdk/python, pip-installable). */
+export const pythonPackageName = "pulumi_termination";
+
+/**
+ * The code generators' settings (pkg/v3 codegen/go and codegen/python, run by scripts/codegen/sdkgen).
+ * Both SDKs carry the schema's version, so that the engine asks for the plugin of this package.
+ */
+const languages = {
+  go: {
+    importBasePath: `${goModulePath}/${pkg}`,
+    modulePath: goModulePath,
+    respectSchemaVersion: true,
+  },
+  python: {
+    packageName: pythonPackageName,
+    pyproject: { enabled: true },
+    respectSchemaVersion: true,
+  },
+};
+
 function shapeSchema(shape: PropertyShape): Json {
   const type =
     shape.type === "stringList" ? { type: "array", items: { type: "string" } } : { type: "string" };
@@ -200,6 +226,7 @@ export function buildSchema(version: string): Json {
     resources: resourceSchemas,
     functions: functionSchemas,
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : 1))),
+    language: languages,
   };
 }
 

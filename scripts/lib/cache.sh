@@ -1,15 +1,32 @@
 # shellcheck shell=bash
-# Sourced by the scripts that keep a per-machine cache of what the tests need (scripts/huawei-sdks.sh,
-# scripts/python-env.sh): where the cache is, how an entry is built without ever leaving half of
-# one, and a virtual environment from pinned requirements. The caller defines `log` and `die`.
+# The per-machine cache that scripts/pulumi-cli.sh, huawei-sdks.sh, go-binary.sh and python-env.sh
+# keep what they build in. Source it from a bash script that has `set -euo pipefail`, after setting `log_tag` (the
+# "[name]" its messages start with). It defines:
+#
+#   cache_root          ${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}
+#   log MESSAGE…        "[tag] [Ns] MESSAGE" on stderr (stdout is kept for the one path a script prints)
+#   die MESSAGE…        log "error: MESSAGE", exit 1
+#   hash_of FILE…       the first 12 hex digits of the sha256 of the files' contents, in order
+#   build_into DEST FILL
+#                       runs FILL WORK (a function filling the fresh directory WORK), then moves
+#                       WORK to DEST whole, so an interrupted build never leaves a half cache;
+#                       when another run made DEST meanwhile, that one is kept
+#   require_go GOMOD    fails early, saying what to install, unless `go` is on PATH and at least
+#                       the version GOMOD's `go` line names
+#   make_venv DIR PYTHON PIP_INSTALL_ARGS…
+#                       a virtual environment in DIR made by PYTHON, PIP_INSTALL_ARGS installed
 
 cache_root=${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}
+cache_started=$SECONDS
 
-# hash_of FILE...: a short hash of the files' contents.
+log() { printf '%s [%ss] %s\n' "${log_tag:-[cache]}" "$((SECONDS - cache_started))" "$*" >&2; }
+die() {
+	log "error: $*"
+	exit 1
+}
+
 hash_of() { cat "$@" | sha256sum | cut -c1-12; }
 
-# build_into DEST FILL: runs FILL with a fresh temporary directory beside DEST as its argument,
-# then moves that directory to DEST whole (another run may have won: then its DEST is used).
 build_into() {
 	local dest=$1 fill=$2 work
 	mkdir -p "$cache_root"
@@ -25,7 +42,17 @@ build_into() {
 	trap - EXIT
 }
 
-# make_venv DIR PYTHON PIP_INSTALL_ARGS...: a virtual environment in DIR made by PYTHON, with
+require_go() {
+	local gomod=$1 want have
+	want=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")
+	command -v go >/dev/null 2>&1 ||
+		die "\`go\` is not on PATH: install Go >= $want (https://go.dev/dl/), which ${gomod#"${root:-}/"} needs"
+	have=$(go env GOVERSION | sed 's/^go//')
+	[[ $(printf '%s\n%s\n' "$want" "$have" | sort -V | head -n1) == "$want" ]] ||
+		die "Go $have is older than the $want that ${gomod#"${root:-}/"} needs: install Go >= $want (https://go.dev/dl/)"
+}
+
+# make_venv DIR PYTHON PIP_INSTALL_ARGS…: a virtual environment in DIR made by PYTHON, with
 # `pip install PIP_INSTALL_ARGS` run in it (from PyPI, or PIP_INDEX_URL); fails naming the cause.
 make_venv() {
 	local dir=$1 python=$2 log_file

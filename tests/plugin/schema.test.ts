@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { packageVersion } from "../../provider/plugin/main";
-import { buildSchema, schemaText } from "../../provider/plugin/schema";
+import { buildSchema, goModulePath, pythonPackageName, schemaText } from "../../provider/plugin/schema";
 import { generatedFiles } from "../../scripts/generate";
 import { mrsTarget } from "../../provider/targets/mrs/target";
 import { nodemanTarget } from "../../provider/targets/nodeman/target";
@@ -84,6 +84,27 @@ describe("the plugin's schema", () => {
       "caBundle",
       "preflight",
     );
+  });
+
+  it("names the Go and Python SDKs that `npm run generate:sdks` writes and commits (CI checks them fresh)", () => {
+    const root = path.join(__dirname, "..", "..");
+    const language = schema.language as Record<string, Record<string, unknown>>;
+    expect(language.go).to.include({
+      modulePath: goModulePath,
+      importBasePath: `${goModulePath}/termination`,
+      respectSchemaVersion: true,
+    });
+    expect(readFileSync(path.join(root, "sdk", "go", "go.mod"), "utf8")).to.match(
+      new RegExp(`^module ${goModulePath.replace(/[.]/g, "\\.")}\n`),
+    );
+    // The package the SDK's resources register, at the schema's version: the plugin the engine loads.
+    expect(
+      JSON.parse(readFileSync(path.join(root, "sdk", "go", "termination", "pulumi-plugin.json"), "utf8")),
+    ).to.deep.equal({ resource: true, name: "termination", version: packageVersion() });
+    expect(language.python).to.deep.include({ packageName: pythonPackageName, pyproject: { enabled: true } });
+    const pyproject = readFileSync(path.join(root, "sdk", "python", "pyproject.toml"), "utf8");
+    expect(pyproject).to.include(`name = "${pythonPackageName}"`);
+    expect(pyproject).to.include(`version = "${packageVersion()}"`);
   });
 
   it("declares the five functions", () => {
