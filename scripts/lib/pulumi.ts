@@ -11,22 +11,39 @@ import { repoRoot, run, start, type RunResult, type Started } from "../../testin
 // The process runner is testing/process.ts; what callers of these helpers used from here stays here.
 export { repoRoot, run, start, type RunResult, type Started };
 
-/**
- * The directory to put first on PATH, from scripts/pulumi-cli.sh: that of a `pulumi` already on
- * PATH, or the per-machine cache, built from Go modules (minutes, once) when missing. It provides
- * `pulumi`, the Node.js and YAML language hosts and the dynamic-provider launcher (with a `pulumi`
- * from PATH but no YAML host there, it holds only the YAML host: the rest stays found on PATH).
- */
-export async function obtainPulumiCli(): Promise<string> {
-  const result = await run("bash", [path.join(repoRoot, "scripts", "pulumi-cli.sh")], {
+/** The last line of a provisioning script's stdout (a directory for PATH); fails with `missing` and its stderr. */
+async function lastLineOf(script: string, missing: string, args: string[] = []): Promise<string> {
+  const result = await run("bash", [path.join(repoRoot, "scripts", script), ...args], {
     echo: false,
     env: process.env,
   });
   const lines = result.stdout.trim().split("\n");
   if (result.code !== 0 || lines.length === 0 || lines.at(-1) === "") {
-    throw new Error(`no Pulumi CLI: scripts/pulumi-cli.sh exited ${result.code}\n${result.stderr.trim()}`);
+    throw new Error(
+      `${missing}: scripts/${script}${args.map((a) => ` ${a}`).join("")} exited ${result.code}\n${result.stderr.trim()}`,
+    );
   }
   return lines.at(-1) as string;
+}
+
+/**
+ * The directory to put first on PATH, from scripts/pulumi-cli.sh: that of a `pulumi` already on
+ * PATH, or the per-machine cache, built from Go modules (minutes, once) when missing. It provides
+ * `pulumi`, the Node.js and YAML language hosts and the dynamic-provider launcher (with a `pulumi`
+ * from PATH but no YAML host there, it holds only the YAML host: the rest stays found on PATH).
+ * `python`: the same files with the Python language host beside them (`scripts/pulumi-cli.sh python`).
+ */
+export async function obtainPulumiCli(variant?: "python"): Promise<string> {
+  return lastLineOf("pulumi-cli.sh", "no Pulumi CLI", variant ? [variant] : []);
+}
+
+/**
+ * The bin/ of the Python environment that scripts/python-env.sh makes (cached per machine):
+ * `python3` with `pulumi` from PyPI and the SDK from sdk/python. The Python language host runs the
+ * `python3` on PATH: put it first, before `obtainPulumiCli("python")`.
+ */
+export async function obtainPythonEnv(): Promise<string> {
+  return lastLineOf("python-env.sh", "no Python environment");
 }
 
 /** Which flags select the stack and its config file: commands differ in what they accept. */
@@ -46,11 +63,11 @@ export class PulumiStack {
   private constructor(
     readonly programDir: string,
     readonly stackName: string,
-    binDir: string,
+    binDirs: string[],
   ) {
     this.scratch = mkdtempSync(path.join(tmpdir(), "pulumi-termination-"));
     // Node 22 (this process's node) first: the language host and the provider process run `node`.
-    const pathEntries = [binDir, path.dirname(process.execPath), process.env.PATH ?? ""];
+    const pathEntries = [...binDirs, path.dirname(process.execPath), process.env.PATH ?? ""];
     this.env = {
       ...process.env,
       PATH: pathEntries.join(path.delimiter),
@@ -65,9 +82,16 @@ export class PulumiStack {
     };
   }
 
-  /** Creates the stack; its config file lives in the scratch directory, not in the program. */
-  static async create(programDir: string, binDir: string, stackName = "test"): Promise<PulumiStack> {
-    const stack = new PulumiStack(programDir, stackName, binDir);
+  /**
+   * Creates the stack; its config file lives in the scratch directory, not in the program.
+   * `binDir`: the directories to put first on PATH, in order (the CLI's, a Python environment's).
+   */
+  static async create(
+    programDir: string,
+    binDir: string | string[],
+    stackName = "test",
+  ): Promise<PulumiStack> {
+    const stack = new PulumiStack(programDir, stackName, [binDir].flat());
     mkdirSync(path.join(stack.scratch, "state"), { recursive: true });
     await stack.pulumi(["login", stack.env.PULUMI_BACKEND_URL as string]);
     await stack.pulumi(["stack", "init", stackName]);

@@ -6,15 +6,12 @@
  * stack config. The emulator's request log is the witness. The cases run in order on one stack.
  */
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { rmSync } from "node:fs";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { RecordedRequest } from "../../emulator/requestLog";
 import { createYamlProject, PulumiStack } from "../../scripts/lib/pulumi";
-import { installPackages, packRepository, pulumiVersion } from "../../testing/pack";
 import { accessKey, baseSeed, clusterId, findSecrets, projectId, secrets } from "../helpers/fixtures";
-import { instanceStatuses, pulumiCliOrSkip, sharedProgram } from "./program";
+import { diagnosticsOf, installedPlugin, instanceStatuses, pulumiCliOrSkip } from "./program";
 
 /** The program; `pluginDir` holds `pulumi-resource-termination`. */
 function program(pluginDir: string): string {
@@ -83,20 +80,6 @@ outputs:
 `;
 }
 
-/** The lines the CLI prints under one resource's heading in "Diagnostics:". */
-function diagnosticsOf(output: string, heading: string): string[] {
-  const section = output.split("\nDiagnostics:\n")[1] ?? "";
-  const lines = section.split("\n");
-  const start = lines.findIndex((line) => line.trim() === heading);
-  if (start < 0) return [];
-  const body: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!/^ {4}/.test(line) && line.trim() !== "") break;
-    body.push(line.trim());
-  }
-  return body.filter(Boolean);
-}
-
 describe("end-to-end: a Pulumi YAML program through the provider plugin", function () {
   this.timeout(900_000);
   let emulator: Emulator;
@@ -121,13 +104,9 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
   before(async function () {
     this.timeout(45 * 60_000);
     const binDir = await pulumiCliOrSkip(this);
-    // The plugin as npm installs it: node_modules/pulumi-termination/bin of the packed tarball,
-    // in a project of its own (the shared program's install changes version in another test).
-    await sharedProgram(); // builds dist/
-    installed = mkdtempSync(path.join(tmpdir(), "pulumi-termination-plugin-app-"));
-    writeFileSync(path.join(installed, "package.json"), JSON.stringify({ name: "app", private: true }));
-    await installPackages(installed, [await packRepository(installed), `@pulumi/pulumi@${pulumiVersion()}`]);
-    const pluginDir = path.join(installed, "node_modules", "pulumi-termination", "bin");
+    // The plugin as npm installs it: node_modules/pulumi-termination/bin of the packed tarball.
+    let pluginDir: string;
+    ({ dir: installed, pluginDir } = await installedPlugin("plugin-app"));
     emulator = await startEmulator({ seed: baseSeed() });
     programDir = createYamlProject(program(pluginDir), "yaml-plugin");
     stack = await PulumiStack.create(programDir, binDir, "plugin");

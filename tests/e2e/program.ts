@@ -3,11 +3,18 @@
  * tarball that `npm pack` makes. What it declares is driven by stack config, so one install
  * serves every case.
  */
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Emulator, SeedState } from "../../emulator";
 import { obtainPulumiCli, type PulumiStack } from "../../scripts/lib/pulumi";
-import { packAndInstall, removeScratchDirs } from "../../testing/pack";
+import {
+  installPackages,
+  packAndInstall,
+  packRepository,
+  pulumiVersion,
+  removeScratchDirs,
+} from "../../testing/pack";
 import { baseSeed, clusterId, providerStackConfig } from "../../testing/seed";
 
 const indexTs = `
@@ -59,9 +66,9 @@ export const nodemanInstances = tasks?.instances;
  * The directory of the Pulumi CLI (scripts/pulumi-cli.sh). Outside CI a missing CLI skips the
  * calling suite with a message; with CI=true it fails it.
  */
-export async function pulumiCliOrSkip(context: Mocha.Context): Promise<string> {
+export async function pulumiCliOrSkip(context: Mocha.Context, variant?: "python"): Promise<string> {
   try {
-    return await obtainPulumiCli();
+    return await obtainPulumiCli(variant);
   } catch (error) {
     if (process.env.CI === "true") throw error;
     console.log(
@@ -107,6 +114,20 @@ export function instanceStatuses(outputs: Record<string, unknown>): Record<strin
   return Object.fromEntries(instances.map((i) => [i.instanceId, i.status]));
 }
 
+/** The lines the CLI prints under one resource's heading in "Diagnostics:". */
+export function diagnosticsOf(output: string, heading: string): string[] {
+  const section = output.split("\nDiagnostics:\n")[1] ?? "";
+  const lines = section.split("\n");
+  const start = lines.findIndex((line) => line.trim() === heading);
+  if (start < 0) return [];
+  const body: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!/^ {4}/.test(line) && line.trim() !== "") break;
+    body.push(line.trim());
+  }
+  return body.filter(Boolean);
+}
+
 export interface StateResource {
   urn: string;
   type: string;
@@ -148,4 +169,18 @@ export function sharedProgram(): Promise<string> {
     return dir;
   })();
   return shared;
+}
+
+/**
+ * The provider plugin as npm installs it, for programs in other languages than TypeScript: the
+ * packed tarball (of dist/ as sharedProgram() built it) in a project of its own, `label` in its
+ * name (the shared program's install changes version in another test). `pluginDir` holds
+ * `pulumi-resource-termination`; the caller removes `dir`.
+ */
+export async function installedPlugin(label: string): Promise<{ dir: string; pluginDir: string }> {
+  await sharedProgram(); // builds dist/
+  const dir = mkdtempSync(path.join(tmpdir(), `pulumi-termination-${label}-`));
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "app", private: true }));
+  await installPackages(dir, [await packRepository(dir), `@pulumi/pulumi@${pulumiVersion()}`]);
+  return { dir, pluginDir: path.join(dir, "node_modules", "pulumi-termination", "bin") };
 }
