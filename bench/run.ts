@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --runs N] [--quick] [--profile] [--engine-runs N] [--keep-temp] [--only LIST]`
  * runs the benchmarks (LIST: overhead,ratelimit,state,engine), prints the report, and writes it to
- * BENCHMARKS.md. Not part of the tests. README.md (Performance) says what each benchmark measures.
+ * BENCHMARKS.md. Not part of the tests. docs/reliability.md (Performance) says what each benchmark measures.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";

@@ -11,7 +11,7 @@ import { obtainPulumiCli, PulumiStack, repoRoot } from "./lib/pulumi";
 async function main(): Promise<void> {
   console.log("\n=== building the package (the example runs the plugin from dist/)");
   await buildPackage();
-  const binDir = await obtainPulumiCli();
+  const binDir = await obtainPulumiCli({ onProgress: (line) => console.log(`  ${line}`) });
   const emulator = await startEmulator({ seed: loadDemoSeed() });
   const stack = await PulumiStack.create(path.join(repoRoot, "examples", "yaml-mrs"), binDir, "demo");
   try {

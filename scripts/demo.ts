@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   await buildPackage();
 
   heading("obtaining the Pulumi CLI (a pulumi on PATH, the cache, or a one-time build from Go modules)");
-  const binDir = await obtainPulumiCli();
+  const binDir = await obtainPulumiCli({ onProgress: (line) => console.log(`  ${line}`) });
 
   const seed = loadDemoSeed();
   // A job that has been running for a while, so that the preview says for how long.

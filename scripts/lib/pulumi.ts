@@ -11,17 +11,24 @@ import { repoRoot, run, start, type RunResult, type Started } from "../../testin
 // The process runner is testing/process.ts; what callers of these helpers used from here stays here.
 export { repoRoot, run, start, type RunResult, type Started };
 
-/** The last line of a provisioning script's stdout (a directory for PATH); fails with `missing` and its stderr. */
-async function lastLineOf(script: string, missing: string, args: string[] = []): Promise<string> {
-  const result = await run("bash", [path.join(repoRoot, "scripts", script), ...args], {
-    echo: false,
-    env: process.env,
-  });
+/**
+ * The last line of a provisioning script's stdout (a directory for PATH); fails with `missing`
+ * and the script's stderr. `onProgress` gets each stderr line as it comes.
+ */
+async function lastLineOf(
+  script: string,
+  args: string[],
+  missing: string,
+  onProgress?: (line: string) => void,
+): Promise<string> {
+  const started = start("bash", [script, ...args], { echo: false, env: process.env });
+  if (onProgress) forEachLine(started.child.stderr, onProgress);
+  const result = await started.result;
   const lines = result.stdout.trim().split("\n");
   if (result.code !== 0 || lines.length === 0 || lines.at(-1) === "") {
-    throw new Error(
-      `${missing}: scripts/${script}${args.map((a) => ` ${a}`).join("")} exited ${result.code}\n${result.stderr.trim()}`,
-    );
+    const shown = script.startsWith(repoRoot + path.sep) ? path.relative(repoRoot, script) : script;
+    const command = [shown, ...args].join(" ");
+    throw new Error(`${missing}: ${command} exited ${result.code}\n${result.stderr.trim()}`);
   }
   return lines.at(-1) as string;
 }
@@ -31,19 +38,38 @@ async function lastLineOf(script: string, missing: string, args: string[] = []):
  * PATH, or the per-machine cache, built from Go modules (minutes, once) when missing. It provides
  * `pulumi`, the Node.js and YAML language hosts and the dynamic-provider launcher (with a `pulumi`
  * from PATH but no YAML host there, it holds only the YAML host: the rest stays found on PATH).
- * `python`: the same files with the Python language host beside them (`scripts/pulumi-cli.sh python`).
+ * `variant: "python"`: the same files with the Python language host beside them
+ * (`scripts/pulumi-cli.sh python`). `onProgress` gets each line the script prints to stderr as it
+ * comes (a cold build runs for minutes: the demo shows them rather than sit silent); `script` is
+ * for tests.
  */
-export async function obtainPulumiCli(variant?: "python"): Promise<string> {
-  return lastLineOf("pulumi-cli.sh", "no Pulumi CLI", variant ? [variant] : []);
+export async function obtainPulumiCli(
+  options: { onProgress?: (line: string) => void; script?: string; variant?: "python" } = {},
+): Promise<string> {
+  const script = options.script ?? path.join(repoRoot, "scripts", "pulumi-cli.sh");
+  return lastLineOf(script, options.variant ? [options.variant] : [], "no Pulumi CLI", options.onProgress);
 }
 
 /**
  * The bin/ of the Python environment that scripts/python-env.sh makes (cached per machine):
  * `python3` with `pulumi` from PyPI and the SDK from sdk/python. The Python language host runs the
- * `python3` on PATH: put it first, before `obtainPulumiCli("python")`.
+ * `python3` on PATH: put it first, before `obtainPulumiCli({ variant: "python" })`.
  */
 export async function obtainPythonEnv(): Promise<string> {
-  return lastLineOf("python-env.sh", "no Python environment");
+  return lastLineOf(path.join(repoRoot, "scripts", "python-env.sh"), [], "no Python environment");
+}
+
+/** Calls `each` with every complete line of a stream, as it arrives (and the unterminated rest at its end). */
+function forEachLine(stream: NodeJS.ReadableStream | null, each: (line: string) => void): void {
+  let rest = "";
+  stream?.on("data", (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) each(line);
+  });
+  stream?.on("end", () => {
+    if (rest !== "") each(rest);
+  });
 }
 
 /** Which flags select the stack and its config file: commands differ in what they accept. */

@@ -68,7 +68,7 @@ export const nodemanInstances = tasks?.instances;
  */
 export async function pulumiCliOrSkip(context: Mocha.Context, variant?: "python"): Promise<string> {
   try {
-    return await obtainPulumiCli(variant);
+    return await obtainPulumiCli({ variant });
   } catch (error) {
     if (process.env.CI === "true") throw error;
     console.log(
