@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const examples = path.join(repoRoot, "examples");
   for (const name of readdirSync(examples).sort()) {
     const example = path.join(examples, name);
-    // A Pulumi YAML example has nothing to type-check.
+    // A Pulumi YAML or Go example has no TypeScript (Go's is built by tests/e2e/example.test.ts).
     if (!existsSync(path.join(example, "tsconfig.json"))) continue;
     console.log(`example ${name}: installing from the tarball and type-checking`);
     const dir = path.join(work, name);

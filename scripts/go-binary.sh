@@ -6,7 +6,8 @@
 # Usage:  scripts/go-binary.sh MODULE_DIR [HASHED_DIR…]
 # The LAST line of stdout is the binary's path; progress and errors go to stderr.
 #
-# Cache: $cache_root/go-<module dir's name>-<hash>/bin/<module dir's name>, where the hash covers the
+# Cache: $cache_root/go-<name>-<hash>/bin/<name>, <name> being MODULE_DIR's path in the repository
+# with dashes for slashes (scripts-codegen-sdkgen, tests-e2e-go), where the hash covers the
 # Go version and every file of MODULE_DIR and each HASHED_DIR (a directory its go.mod replaces a
 # module with), so that any change to them builds anew; scripts/lib/cache.sh says where $cache_root
 # is. Dependencies come from GOPROXY (go.sum pins them) into GOMODCACHE, the compiled packages land
@@ -24,7 +25,9 @@ source "$root/scripts/lib/cache.sh"
 module_dir=$(cd -- "$1" && pwd) || die "no directory $1"
 shift
 [[ -f $module_dir/go.mod ]] || die "$module_dir has no go.mod"
-name=$(basename "$module_dir")
+# Named by its path in the repository: tests/e2e/go is tests-e2e-go.
+rel=${module_dir#"$root/"}
+name=${rel//\//-}
 require_go "$module_dir/go.mod"
 # No toolchain download at run time, no edits to go.mod or go.sum: they are committed.
 export GOTOOLCHAIN=local GOWORK=off GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"

@@ -1,106 +1,158 @@
 /**
- * End-to-end: examples/yaml-mrs runs as README's "From Pulumi YAML" says, step by step. The steps
- * are read from README's shell block, so that the two cannot drift: its `pulumi config set`
- * lines (the emulator's address swapped for this one's), its `pulumi preview` / `up` / `destroy`,
- * and what its comments promise they show. The emulator has the demo seed of `npm run emulator`.
+ * End-to-end: the examples run as README says, step by step: examples/yaml-mrs ("From Pulumi
+ * YAML", `pulumi preview|up|destroy`) and examples/go-mrs ("From Python, Go, C#, Java", `go run .
+ * preview|up|destroy`, the Go SDK through the Automation API). The steps are read from README's
+ * shell block, so that the two cannot drift: its `pulumi config set` lines (the emulator's address
+ * swapped for this one's), its preview / up / destroy, and what its comments promise they show. The
+ * emulator has the demo seed of `npm run emulator`.
  */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { SeedState } from "../../emulator/seed";
-import { PulumiStack, repoRoot } from "../../scripts/lib/pulumi";
+import { PulumiStack, repoRoot, run } from "../../scripts/lib/pulumi";
+import { whichOnPath } from "../../testing/process";
 import { pulumiCliOrSkip, sharedProgram } from "./program";
 
-/** README's first shell block under "## From Pulumi YAML" that runs the example. */
-function documentedSteps(): string[] {
+/** README's first shell block under "## `section`" that runs examples/`example`. */
+function documentedSteps(section: string, example: string): string[] {
   const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
-  const section = readme.split("\n## From Pulumi YAML\n")[1]?.split("\n## ")[0] ?? "";
-  const block = [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
+  const text = readme.split(`\n## ${section}\n`)[1]?.split("\n## ")[0] ?? "";
+  const block = [...text.matchAll(/```sh\n([\s\S]*?)```/g)]
     .map((m) => m[1])
-    .find((b) => b.includes("cd examples/yaml-mrs"));
-  if (!block) throw new Error('README "From Pulumi YAML" has no shell block that runs examples/yaml-mrs');
+    .find((b) => b.includes(`cd examples/${example}`));
+  if (!block) throw new Error(`README "${section}" has no shell block that runs examples/${example}`);
   return block.split("\n").filter((line) => line.trim() !== "");
 }
 
 /** `command   # comment` → the comment. */
 const commentOf = (line: string) => line.split(/\s#\s/)[1]?.trim() ?? "";
 
-describe("end-to-end: examples/yaml-mrs as README documents it", function () {
-  this.timeout(900_000);
-  let emulator: Emulator;
-  let stack: PulumiStack;
-  const steps = documentedSteps();
-  const step = (command: string) => {
-    const line = steps.find((s) => s.startsWith(`${command} `) || s === command);
-    if (!line) throw new Error(`README's steps have no \`${command}\``);
-    return line;
-  };
+interface Example {
+  /** Its folder under examples/. */
+  example: string;
+  section: string;
+  /** The documented command of an operation: `pulumi preview`, `go run . preview`. */
+  command(op: "preview" | "up" | "destroy"): string;
+  /** Runs a documented line on the stack (whose config file is in its scratch directory); its output. */
+  execute(stack: PulumiStack, line: string): Promise<string>;
+  /** Skips the suite when a tool it needs is missing outside CI. */
+  prerequisite?(context: Mocha.Context): void;
+}
 
-  before(async function () {
-    this.timeout(45 * 60_000);
-    const binDir = await pulumiCliOrSkip(this);
-    await sharedProgram(); // builds dist/, which the example's plugin path (../../bin) runs
-    const seed = JSON.parse(
-      readFileSync(path.join(repoRoot, "emulator", "seeds", "demo.json"), "utf8"),
-    ) as SeedState;
-    emulator = await startEmulator({ seed });
-    expect(steps.some((s) => s.startsWith("npm run emulator"))).to.equal(true);
-    stack = await PulumiStack.create(path.join(repoRoot, "examples", "yaml-mrs"), binDir, "dev");
-  });
+function describeExample({ example, section, command, execute, prerequisite }: Example): void {
+  describe(`end-to-end: examples/${example} as README documents it`, function () {
+    this.timeout(900_000);
+    let emulator: Emulator;
+    let stack: PulumiStack;
+    const steps = documentedSteps(section, example);
+    const step = (text: string) => {
+      const line = steps.find((s) => s.startsWith(`${text} `) || s === text);
+      if (!line) throw new Error(`README's steps have no \`${text}\``);
+      return line;
+    };
 
-  after(async () => {
-    await emulator?.close();
-    stack?.dispose();
-  });
+    before(async function () {
+      this.timeout(45 * 60_000);
+      const binDir = await pulumiCliOrSkip(this);
+      prerequisite?.(this);
+      await sharedProgram(); // builds dist/, which the example's plugin path (../../bin) runs
+      const seed = JSON.parse(
+        readFileSync(path.join(repoRoot, "emulator", "seeds", "demo.json"), "utf8"),
+      ) as SeedState;
+      emulator = await startEmulator({ seed });
+      expect(steps.some((s) => s.startsWith("npm run emulator"))).to.equal(true);
+      step("pulumi stack init dev");
+      stack = await PulumiStack.create(path.join(repoRoot, "examples", example), binDir, "dev");
+    });
 
-  it("sets the documented config, the secret key as a secret", async () => {
-    const sets = steps.filter((s) => s.startsWith("pulumi config set "));
-    expect(sets.length).to.be.greaterThan(0);
-    for (const line of sets) {
-      const words = line.split("#")[0].trim().split(/\s+/).slice(3);
-      const secret = words[0] === "--secret";
-      const [key, value] = secret ? words.slice(1) : words;
-      const actual = value === "http://127.0.0.1:8080" ? emulator.url : value;
-      await stack.setConfig({ [key]: actual }, { secret });
-    }
-  });
+    after(async () => {
+      await emulator?.close();
+      stack?.dispose();
+    });
 
-  it("`pulumi preview` shows the documented line under the resource, and kills nothing", async () => {
-    const promised = commentOf(step("pulumi preview")); // "under nightly: MRS job …: will be killed"
-    const [, name, line] = /^under (\S+): (.*)$/.exec(promised) ?? [];
-    expect(line, `README's preview comment: ${promised}`).to.be.a("string");
-    const { output } = await stack.pulumi(["preview"]);
-    const diagnostics = output.split("\nDiagnostics:\n")[1] ?? "";
-    // How long the job has run depends on when the emulator started: any duration will do.
-    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    // The line names the host it read: README's emulator address, this emulator's here.
-    const promisedLine = escape(
-      line.replace(" at 127.0.0.1:8080:", ` at ${new URL(emulator.url).host}:`),
-    ).replace(/ for \d+\S* at /, " for \\d+[hms][\\dm]* at ");
-    expect(diagnostics).to.match(
-      new RegExp(`${escape(`termination:index:MrsJobTermination (${name}):`)}\n {4}${promisedLine}\n`),
-    );
-    expect(emulator.requests({ route: "mrs.kill" })).to.deep.equal([]);
-  });
+    it("sets the documented config, the secret key as a secret", async () => {
+      const sets = steps.filter((s) => s.startsWith("pulumi config set "));
+      expect(sets.length).to.be.greaterThan(0);
+      for (const line of sets) {
+        const words = line.split("#")[0].trim().split(/\s+/).slice(3);
+        const secret = words[0] === "--secret";
+        const [key, value] = secret ? words.slice(1) : words;
+        const actual = value === "http://127.0.0.1:8080" ? emulator.url : value;
+        await stack.setConfig({ [key]: actual }, { secret });
+      }
+    });
 
-  it("`pulumi up` kills the job once, with the documented outputs", async () => {
-    const promised = commentOf(step("pulumi up")); // "outputs: stateBefore RUNNING, outcome terminated, …"
-    const expected = Object.fromEntries(
-      promised
-        .replace(/^outputs:\s*/, "")
-        .split(/,\s*/)
-        .map((pair) => pair.split(/\s+/)),
-    );
-    expect(Object.keys(expected).length).to.be.greaterThan(0);
-    await stack.pulumi(["up", "--yes"]);
-    expect(await stack.outputs()).to.deep.equal(expected);
-    expect(emulator.effectiveCount("mrs.kill")).to.equal(1);
-  });
+    it(`\`${command("preview")}\` shows the documented line under the resource, and kills nothing`, async () => {
+      const promised = commentOf(step(command("preview"))); // "under nightly: MRS job …: will be killed"
+      const [, name, line] = /^under (\S+): (.*)$/.exec(promised) ?? [];
+      expect(line, `README's preview comment: ${promised}`).to.be.a("string");
+      const output = await execute(stack, step(command("preview")));
+      const diagnostics = output.split("\nDiagnostics:\n")[1] ?? "";
+      // How long the job has run depends on when the emulator started: any duration will do.
+      const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      // The line names the host it read: README's emulator address, this emulator's here.
+      const promisedLine = escape(
+        line.replace(" at 127.0.0.1:8080:", ` at ${new URL(emulator.url).host}:`),
+      ).replace(/ for \d+\S* at /, " for \\d+[hms][\\dm]* at ");
+      expect(diagnostics).to.match(
+        new RegExp(`${escape(`termination:index:MrsJobTermination (${name}):`)}\n {4}${promisedLine}\n`),
+      );
+      expect(emulator.requests({ route: "mrs.kill" })).to.deep.equal([]);
+    });
 
-  it("`pulumi destroy` sends nothing that kills", async () => {
-    step("pulumi destroy");
-    await stack.pulumi(["destroy", "--yes"]);
-    expect(emulator.requests({ route: "mrs.kill" })).to.have.length(1);
+    it(`\`${command("up")}\` kills the job once, with the documented outputs`, async () => {
+      const promised = commentOf(step(command("up"))); // "outputs: stateBefore RUNNING, outcome terminated, …"
+      const expected = Object.fromEntries(
+        promised
+          .replace(/^outputs:\s*/, "")
+          .split(/,\s*/)
+          .map((pair) => pair.split(/\s+/)),
+      );
+      expect(Object.keys(expected).length).to.be.greaterThan(0);
+      await execute(stack, step(command("up")));
+      expect(await stack.outputs()).to.deep.equal(expected);
+      expect(emulator.effectiveCount("mrs.kill")).to.equal(1);
+    });
+
+    it(`\`${command("destroy")}\` sends nothing that kills`, async () => {
+      await execute(stack, step(command("destroy")));
+      expect(emulator.requests({ route: "mrs.kill" })).to.have.length(1);
+    });
   });
+}
+
+/** A documented line's words, without its comment. */
+const wordsOf = (line: string) => line.split(/\s#\s/)[0].trim().split(/\s+/);
+
+describeExample({
+  example: "yaml-mrs",
+  section: "From Pulumi YAML",
+  command: (op) => `pulumi ${op}`,
+  execute: async (stack, line) => (await stack.pulumi(wordsOf(line).slice(1))).output,
+});
+
+describeExample({
+  example: "go-mrs",
+  section: "From Python, Go, C#, Java",
+  command: (op) => `go run . ${op}`,
+  // `go run . OP` as documented, told where the stack's config is (the test keeps it out of the example).
+  execute: async (stack, line) => {
+    const [go, ...args] = wordsOf(line);
+    const op = args.pop() as string;
+    const result = await run(go, [...args, "-config-file", stack.configFile, op], {
+      cwd: stack.programDir,
+      env: stack.env,
+      timeoutMs: 900_000,
+    });
+    stack.transcript.push(`$ ${line}\n${result.output}`);
+    if (result.code !== 0) throw new Error(`${line} exited ${result.code}:\n${result.output}`);
+    return result.output;
+  },
+  prerequisite: (context) => {
+    if (whichOnPath("go", process.env) || process.env.CI === "true") return;
+    console.log("      skipped: `go` is not on PATH. Install Go to run examples/go-mrs.");
+    context.skip();
+  },
 });

@@ -108,12 +108,6 @@ export function terminatingRequests(emulator: Emulator): { kills: number; revoke
   };
 }
 
-/** A stack's `nodemanInstances` output as instance id → status, for asserting on some of them. */
-export function instanceStatuses(outputs: Record<string, unknown>): Record<string, string> {
-  const instances = outputs.nodemanInstances as { instanceId: string; status: string }[];
-  return Object.fromEntries(instances.map((i) => [i.instanceId, i.status]));
-}
-
 /** The lines the CLI prints under one resource's heading in "Diagnostics:". */
 export function diagnosticsOf(output: string, heading: string): string[] {
   const section = output.split("\nDiagnostics:\n")[1] ?? "";
@@ -126,6 +120,12 @@ export function diagnosticsOf(output: string, heading: string): string[] {
     body.push(line.trim());
   }
   return body.filter(Boolean);
+}
+
+/** A stack's `nodemanInstances` output as instance id → status, for asserting on some of them. */
+export function instanceStatuses(outputs: Record<string, unknown>): Record<string, string> {
+  const instances = outputs.nodemanInstances as { instanceId: string; status: string }[];
+  return Object.fromEntries(instances.map((i) => [i.instanceId, i.status]));
 }
 
 export interface StateResource {
