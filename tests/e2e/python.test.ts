@@ -3,7 +3,7 @@
  * generated SDK (sdk/python, `pulumi_termination`), run by the real engine through the Python
  * language host, both from the environment scripts/python-env.sh makes (`pulumi` from PyPI). It
  * loads `pulumi-resource-termination` from the package as npm installs it and declares an explicit
- * provider, both resources and a `getMrsJob` invoke against the emulator, whose request log is the
+ * provider, the three resources and a `getMrsJob` invoke against the emulator, whose request log is the
  * witness. The cases run in order on one stack, as tests/e2e/plugin.test.ts's YAML program does:
  * the plugin is the same, the language is not.
  */
@@ -16,6 +16,9 @@ import type { RecordedRequest } from "../../emulator/requestLog";
 import { obtainPythonEnv, PulumiStack } from "../../scripts/lib/pulumi";
 import { accessKey, baseSeed, clusterId, findSecrets, projectId, secrets } from "../helpers/fixtures";
 import { diagnosticsOf, installedPlugin, instanceStatuses, pulumiCliOrSkip } from "./program";
+
+/** The emulator's one YARN application (its seed below), RUNNING. */
+const applicationId = "application_1700000000000_0001";
 
 /** The program's directory: its __main__.py and a Pulumi.yaml that finds the plugin in `pluginDir`. */
 function pythonProject(pluginDir: string): string {
@@ -45,7 +48,8 @@ describe("end-to-end: a Python program on the generated SDK, through the provide
 
   const kills = () => emulator.requests({ route: "mrs.kill" }).length;
   const revokes = () => emulator.requests({ route: "nodeman.revoke" }).length;
-  const terminations = () => kills() + revokes();
+  const yarnKills = () => emulator.requests({ route: "yarn.kill" }).length;
+  const terminations = () => kills() + revokes() + yarnKills();
   const since = (seq: number) => emulator.requests().filter((r) => r.seq > seq);
   const lastSeq = () => emulator.requests().at(-1)?.seq ?? 0;
   /** Requests of `route` about `target`: a path segment, or a subscription id in the body. */
@@ -64,13 +68,18 @@ describe("end-to-end: a Python program on the generated SDK, through the provide
     const pythonBin = await obtainPythonEnv();
     let pluginDir: string;
     ({ dir: installed, pluginDir } = await installedPlugin("python-app"));
-    emulator = await startEmulator({ seed: baseSeed() });
+    emulator = await startEmulator({
+      seed: baseSeed({ yarn: { applications: [{ name: "spark-etl", user: "etl", queue: "default" }] } }),
+    });
     programDir = pythonProject(pluginDir);
     stack = await PulumiStack.create(programDir, [pythonBin, binDir], "python");
     await stack.setConfig({
       "python-e2e:clusterId": clusterId,
       "python-e2e:jobExecutionId": "job-running",
       "python-e2e:subscriptionId": "42",
+      "python-e2e:applicationId": applicationId,
+      "yarn:resourceManagerUrl": emulator.url,
+      "yarn:user": "etl",
       "huaweicloud:accessKey": accessKey,
       "huaweicloud:projectId": projectId,
       "huaweicloud:mrsEndpoint": emulator.url,
@@ -104,6 +113,11 @@ describe("end-to-end: a Python program on the generated SDK, through the provide
     expect(diagnosticsOf(output, "termination:index:NodemanTaskTermination (revoke-tasks):")).to.include(
       `NodeMan subscription 42 via apigw at ${new URL(emulator.url).host}: 3 of 4 instance(s) running will be revoked: host|instance|host|1, host|instance|host|127.0.0.1-0-0, host|instance|host|2`,
     );
+    expect(diagnosticsOf(output, "termination:index:YarnApplicationTermination (kill-app):")).to.satisfy(
+      (lines: string[]) =>
+        lines.some((l) => /^YARN application .*spark-etl.* RUNNING.*: will be killed$/.test(l)),
+    );
+    // Nothing stands under the Stack: that is where a dynamic provider's lines go.
     expect(output).to.not.match(/pulumi:pulumi:Stack \([^)]*\):\n/);
     expect(output).to.match(/\+\s+termination:index:MrsJobTermination\s+kill-job\s+create/);
     expect(output).to.match(/\+\s+termination:index:NodemanTaskTermination\s+revoke-tasks\s+create/);
@@ -111,43 +125,67 @@ describe("end-to-end: a Python program on the generated SDK, through the provide
     const requests = emulator.requests();
     expect(reads(requests, "mrs.get_job", "job-running")).to.equal(1);
     expect(reads(requests, "nodeman.task_result", 42)).to.equal(1);
+    expect(reads(requests, "yarn.get_app", applicationId)).to.equal(1);
   });
 
   it("2. bad inputs fail the preview naming the field, and send no request for it", async () => {
+    // Every resource's inputs bad, and the invoke's: nothing at all goes out. Which failure stops
+    // the program first is the engine's choice, so only the field the job and the invoke share is certain.
     let before = lastSeq();
-    await stack.setConfig({ "python-e2e:clusterId": "../cluster-1", "python-e2e:subscriptionId": "0" });
-    const both = await stack.pulumi(["preview"], { allowFailure: true });
-    expect(both.code).to.not.equal(0);
-    expect(both.output).to.include("clusterId");
+    await stack.setConfig({
+      "python-e2e:clusterId": "../cluster-1",
+      "python-e2e:subscriptionId": "0",
+      "python-e2e:applicationId": "application_1",
+    });
+    const all = await stack.pulumi(["preview"], { allowFailure: true });
+    expect(all.code).to.not.equal(0);
+    expect(all.output).to.include("clusterId");
     expect(since(before)).to.deep.equal([]);
-    await stack.setConfig({ "python-e2e:clusterId": clusterId });
+    // Only the NodeMan input bad: it is named, and NodeMan gets no request (the others may get reads).
+    await stack.setConfig({ "python-e2e:clusterId": clusterId, "python-e2e:applicationId": applicationId });
     before = lastSeq();
     const one = await stack.pulumi(["preview"], { allowFailure: true });
     await stack.setConfig({ "python-e2e:subscriptionId": "42" });
     expect(one.code).to.not.equal(0);
     expect(one.output).to.match(/revoke-tasks.*property subscriptionId .*must be between 1 and/);
-    expect(since(before).filter((r) => r.api !== "mrs")).to.deep.equal([]);
+    expect(since(before).filter((r) => r.api === "nodeman")).to.deep.equal([]);
     expect(since(before).filter((r) => r.method !== "GET")).to.deep.equal([]);
+    // Only the YARN application id bad: named, and YARN gets no request.
+    await stack.setConfig({ "python-e2e:applicationId": "application_1" });
+    before = lastSeq();
+    const yarn = await stack.pulumi(["preview"], { allowFailure: true });
+    await stack.setConfig({ "python-e2e:applicationId": applicationId });
+    expect(yarn.code).to.not.equal(0);
+    expect(yarn.output).to.match(/kill-app.*property applicationId /s);
+    expect(since(before).filter((r) => r.api === "yarn")).to.deep.equal([]);
+    expect(
+      since(before).filter((r) => r.method !== "GET" && r.route !== "nodeman.task_result"),
+    ).to.deep.equal([]);
   });
 
   it("3. up terminates each target once and records the documented outputs; the invoke answers", async () => {
     const { output } = await stack.pulumi(["up", "--yes"]);
-    expect(output).to.match(/4 created/);
+    expect(output).to.match(/5 created/); // the stack, the provider and the three resources
     expect({
       kills: emulator.effectiveCount("mrs.kill"),
       revokes: emulator.effectiveCount("nodeman.revoke"),
-    }).to.deep.equal({ kills: 1, revokes: 1 });
+      yarnKills: emulator.effectiveCount("yarn.kill"),
+    }).to.deep.equal({ kills: 1, revokes: 1, yarnKills: 1 });
     const outputs = await stack.outputs();
     expect(outputs).to.include({
       mrsOutcome: "terminated",
       mrsJobState: "KILLED",
       mrsJobName: "nightly-etl",
       nodemanOutcome: "terminated",
+      yarnOutcome: "terminated",
+      yarnState: "KILLED",
+      yarnFinalStatus: "KILLED",
       finishedState: "FINISHED",
       finishedResult: "SUCCEEDED",
       finishedName: "done",
     });
     expect(outputs.mrsKilled).to.deep.equal(["job-running"]);
+    expect(outputs.yarnKilled).to.deep.equal([applicationId]);
     expect(instanceStatuses(outputs)).to.include({
       "host|instance|host|1": "FAILED",
       "host|instance|host|2": "FAILED",
@@ -158,7 +196,7 @@ describe("end-to-end: a Python program on the generated SDK, through the provide
   it("4. a second up changes nothing and sends nothing that terminates", async () => {
     const before = lastSeq();
     const { output } = await stack.pulumi(["up", "--yes"]);
-    expect(output).to.match(/4 unchanged/);
+    expect(output).to.match(/5 unchanged/);
     expect(output).to.not.match(/replace|updated|created/i);
     // Only the invoke reads, once in the preview and once in the update.
     expect(since(before).map((r) => r.route)).to.deep.equal(["mrs.get_job", "mrs.get_job"]);
@@ -173,7 +211,11 @@ describe("end-to-end: a Python program on the generated SDK, through the provide
     expect(since(before).every((r) => r.method === "GET" || r.route === "nodeman.task_result")).to.equal(
       true,
     );
-    expect(await stack.outputs()).to.include({ mrsOutcome: "terminated", mrsJobState: "KILLED" });
+    expect(await stack.outputs()).to.include({
+      mrsOutcome: "terminated",
+      mrsJobState: "KILLED",
+      yarnState: "KILLED",
+    });
   });
 
   it("6. secrets from require_secret are ciphertext in `pulumi stack export`; none in plain text anywhere", async () => {

@@ -1,6 +1,7 @@
 """The end-to-end tests' Python program (tests/e2e/python.test.ts), written as a user writes one:
 the generated SDK `pulumi_termination` (sdk/python), an explicit provider configured from the
-program's own `huaweicloud:*` / `blueking:*` stack config, both resources and an invoke.
+program's own `huaweicloud:*` / `blueking:*` / `yarn:*` stack config, the three resources and an
+invoke.
 
 With E2E_PLAIN_SECRETS=1 the provider's secrets are plain `str` values read from the environment
 (E2E_SECRET_KEY, E2E_APP_SECRET, E2E_BK_TOKEN), as a program that never calls `require_secret`
@@ -15,6 +16,7 @@ import pulumi_termination as termination
 config = pulumi.Config()
 huawei = pulumi.Config("huaweicloud")
 blueking = pulumi.Config("blueking")
+yarn = pulumi.Config("yarn")
 plain = os.environ.get("E2E_PLAIN_SECRETS") == "1"
 
 
@@ -37,6 +39,10 @@ provider = termination.Provider(
         bk_token=secret(blueking, "bkToken", "E2E_BK_TOKEN"),
         apigw_url_template=blueking.require("apigwUrlTemplate"),
     ),
+    yarn=termination.YarnSettingsArgs(
+        resource_manager_url=yarn.require("resourceManagerUrl"),
+        user=yarn.require("user"),
+    ),
 )
 with_provider = pulumi.ResourceOptions(provider=provider)
 
@@ -50,6 +56,12 @@ job = termination.MrsJobTermination(
 tasks = termination.NodemanTaskTermination(
     "revoke-tasks",
     subscription_id=config.require_int("subscriptionId"),
+    wait_timeout_seconds=60,
+    opts=with_provider,
+)
+app = termination.YarnApplicationTermination(
+    "kill-app",
+    application_id=config.require("applicationId"),
     wait_timeout_seconds=60,
     opts=with_provider,
 )
@@ -69,3 +81,7 @@ pulumi.export("mrsJobName", job.job_name)
 pulumi.export("mrsKilled", job.killed_job_execution_ids)
 pulumi.export("nodemanOutcome", tasks.outcome)
 pulumi.export("nodemanInstances", tasks.instances)
+pulumi.export("yarnOutcome", app.outcome)
+pulumi.export("yarnState", app.state)
+pulumi.export("yarnFinalStatus", app.final_status)
+pulumi.export("yarnKilled", app.killed_application_ids)
