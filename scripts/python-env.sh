@@ -33,9 +33,14 @@ log_tag=[python-env]
 # cache_root, log, die, build_into, make_venv
 source "$root/scripts/lib/cache.sh"
 
-python=${PULUMI_TERMINATION_PYTHON:-$(command -v python3 || true)}
-[[ -n $python ]] && command -v "$python" >/dev/null 2>&1 ||
-	die "Python >= $min_python is needed for Pulumi programs in Python, and \`python3\` is not on PATH (or set PULUMI_TERMINATION_PYTHON)"
+if [[ -n ${PULUMI_TERMINATION_PYTHON:-} ]]; then
+	python=$PULUMI_TERMINATION_PYTHON
+	command -v "$python" >/dev/null 2>&1 || die "PULUMI_TERMINATION_PYTHON=$python is not a command"
+else
+	python=$(command -v python3 || true)
+	[[ -n $python ]] ||
+		die "Python >= $min_python is needed for Pulumi programs in Python, and \`python3\` is not on PATH (or set PULUMI_TERMINATION_PYTHON)"
+fi
 py_version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])') ||
 	die "\`$python\` does not run"
 [[ $(printf '%s\n%s\n' "$min_python" "$py_version" | sort -V | head -n1) == "$min_python" ]] ||
