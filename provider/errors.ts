@@ -33,6 +33,9 @@ export interface ApiErrorDetails {
   attempts?: number;
 }
 
+/** A `pulumi import` id that does not name a termination: the message gives the expected forms. */
+export class ImportIdError extends TerminationError {}
+
 /** The service answered, and the answer is a failure. */
 export class ApiError extends TerminationError {
   readonly service: string;

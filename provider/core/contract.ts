@@ -63,6 +63,36 @@ export type PreflightResult =
   /** The target does not exist, or may not be terminated as given: the preview fails on this property. */
   | { found: false; property: string; reason: string };
 
+/** What one read-only look at a live target found for `pulumi import`: the record it holds. */
+export interface ObservedResult<Details> {
+  /** As observed: a target found final was not terminated by this stack. */
+  outcome: "already-finished" | "nothing-running";
+  details: Details;
+}
+
+/**
+ * How a target is imported by id (`core/importId.ts` parses the part every target shares):
+ * `<kind>/<path>`, where the path names what was terminated.
+ */
+export interface ImportSupport<Inputs, Settings, Details> {
+  /** The id's first segment: "mrs". */
+  kind: string;
+  /** The path forms, for messages and the README: "mrs/<clusterId>/<jobExecutionId>". */
+  forms: string[];
+  /** The inputs the path names; no argument after `?` may set them. */
+  pathFields: string[];
+  /**
+   * The inputs a path (the id after `<kind>/`, without `@<epoch ms>` or `?…`) names, or what is
+   * wrong with it; `created`: the id had the `@<epoch ms>` that create puts at the end. Pure.
+   */
+  parse(path: string, created: boolean): Record<string, unknown> | string;
+  /**
+   * Reads the live target, sends nothing else: the record of a termination that is over. Throws
+   * when there is none to record: the target is still running (nothing terminated it), or not there.
+   */
+  observe(inputs: Inputs, settings: Settings, session: Session): Promise<ObservedResult<Details>>;
+}
+
 /**
  * `Details` defaults to `any` as the SDK's `ResourceProvider<Inputs = any, Outputs = any>` does, for
  * code that holds a target without knowing which; each target states its own.
@@ -101,4 +131,13 @@ export interface Target<Inputs, Settings, Details = any> {
    * `terminated` and marked `targetGone: true`. Only "does not exist" codes; any other error fails.
    */
   isGone(error: unknown): boolean;
+  /**
+   * Whether an error says the API refused the credentials: a wrong secret or token, an expired
+   * token, a signature or a clock refused, a user not allowed. A preview fails on it with its advice
+   * (`up` would fail the same way); any other failure of the preview's read (network, 5xx, timeout)
+   * is a warning, and the preview goes on.
+   */
+  isCredentialsRefused(error: unknown): boolean;
+  /** `pulumi import` of a termination by its id: a `read` without state. */
+  importing: ImportSupport<Inputs, Settings, Details>;
 }

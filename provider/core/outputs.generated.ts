@@ -15,6 +15,8 @@ export interface TerminationRecord {
   requestId?: string;
   /** Set by a refresh, or a wait after the termination was sent, that found the target deleted (job, cluster, subscription); the rest is as last seen. */
   targetGone?: true;
+  /** Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked. */
+  imported?: true;
 }
 
 /** The outputs of every termination, as properties of its resource class (declaration merging). */
@@ -29,4 +31,6 @@ export interface TerminationRecordProperties {
   readonly requestId: pulumi.Output<string | undefined>;
   /** Set by a refresh, or a wait after the termination was sent, that found the target deleted (job, cluster, subscription); the rest is as last seen. */
   readonly targetGone: pulumi.Output<true | undefined>;
+  /** Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked. */
+  readonly imported: pulumi.Output<true | undefined>;
 }

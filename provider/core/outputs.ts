@@ -63,6 +63,11 @@ export const recordOutputs = {
     description:
       "set by a refresh, or a wait after the termination was sent, that found the target deleted (job, cluster, subscription); the rest is as last seen",
   },
+  imported: {
+    type: "flag",
+    description:
+      "set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked",
+  },
 } satisfies OutputTable;
 
 /** Everything a resource of this target records beside its inputs: the record, then its own outputs. */

@@ -3,18 +3,29 @@
  * - check: validates inputs (and that settings can be resolved), sends nothing;
  * - diff: a changed target or `triggers` replaces (terminates again), wait settings update in place;
  * - create: terminates, then waits until the target has stopped;
- * - read: reports the target's live state, changes nothing;
+ * - read: reports the target's live state, changes nothing; without state (`pulumi import`), rebuilds
+ *   the record of a termination that is over from the target, as observed, sending only reads;
  * - update: keeps the record; on one left incomplete, retries what did not go through, then waits;
  * - delete: sends nothing, because a termination cannot be undone.
  * A target (NodeMan, MRS) supplies only its fields, its request and its status reading.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { ConfigurationError } from "../errors";
 import { createHttpClient, type HttpClient } from "../http/client";
 import { parseHttpSettings, type HttpSettings } from "../http/settings";
 import { diffFields, UNKNOWN, validateFields, valueOf, type CheckFailure } from "../validation/fields";
+import { TerminationError } from "../errors";
 import type { EngineValues, Recorded, Session, Target } from "./contract";
+import { parseImportId } from "./importId";
 import { consoleReporter, type Reporter } from "./reporter";
-import { emptyConfig, findSetting, throwFailures, type ConfigSource, type SettingsContext } from "./settings";
+import {
+  configurationError,
+  emptyConfig,
+  findSetting,
+  throwFailures,
+  type ConfigSource,
+  type SettingsContext,
+} from "./settings";
 import {
   incompleteError,
   isoTime,
@@ -49,6 +60,14 @@ export interface ProviderOptions {
  */
 function typed<T>(values: EngineValues<T>): T {
   return values as T;
+}
+
+/**
+ * Whether a read has no state to go on, only an id: `pulumi import`, the `import` resource option,
+ * or a `get` by id alone. (The dynamic door's host adds `__provider` to what it passes.)
+ */
+export function isStateless(props: object): boolean {
+  return Object.keys(props).every((key) => key === "__provider");
 }
 
 /** The provider object the engine drives; generic over the target. */
@@ -160,7 +179,11 @@ export class TerminationProvider<
     return isNew || diffFields(olds, news, this.target.fields).replaces.length > 0;
   }
 
-  /** Read-only: shows what will be terminated; fails on a target that does not exist; warns when unreachable. */
+  /**
+   * Read-only: shows what will be terminated. Fails on a target that does not exist, and on
+   * credentials the API refuses (thrown: no input is at fault); warns when the API is unreachable
+   * or failing, and the preview goes on.
+   */
   async preflight(news: EngineValues<Inputs>): Promise<CheckFailure[]> {
     const inputs = typed(news);
     const { reporter, sleep, now } = this.waiter;
@@ -174,8 +197,17 @@ export class TerminationProvider<
       if (!result.found) return [{ property: result.property, reason: result.reason }];
       reporter.info(result.message);
     } catch (error) {
+      const where = this.target.describe(inputs);
+      if (this.target.isCredentialsRefused(error))
+        throw reportedOnce(
+          new ConfigurationError(
+            `${where}: the API refused the credentials, so \`up\` would fail too: ${(error as Error).message}`,
+            { cause: error },
+          ),
+          `${where}: preview failed`,
+        );
       reporter.warn(
-        `${this.target.describe(inputs)}: preflight could not read the target, the preview goes on without it: ${(error as Error).message}`,
+        `${where}: preflight could not read the target, the preview goes on without it: ${(error as Error).message}`,
       );
     }
     return [];
@@ -222,11 +254,15 @@ export class TerminationProvider<
     return { id, outs };
   }
 
-  /** Refresh: the live state; a target deleted since keeps its record, marked `targetGone: true`. */
+  /**
+   * Refresh: the live state; a target deleted since keeps its record, marked `targetGone: true`.
+   * Without state (`pulumi import`): the record of the termination the id names, rebuilt.
+   */
   async read(
     id: string,
     props: EngineValues<Recorded<Inputs, Details>> = {},
   ): Promise<dynamic.ReadResult<Recorded<Inputs, Details>>> {
+    if (isStateless(props)) return this.imported(id);
     const record = { ...typed(props) };
     Reflect.deleteProperty(record, "targetGone");
     try {
@@ -236,6 +272,39 @@ export class TerminationProvider<
       if (this.target.isGone(error)) return { id, props: { ...record, targetGone: true } };
       throw reportedOnce(error, `${this.target.typeName} ${id}: refresh failed`);
     }
+  }
+
+  /** The inputs a record holds: what an import hands the engine as the resource's inputs. */
+  inputsOf(record: EngineValues<Recorded<Inputs, Details>>): Inputs {
+    const fields = Object.keys(this.target.fields);
+    return typed<Inputs>(Object.fromEntries(Object.entries(record).filter(([key]) => fields.includes(key))));
+  }
+
+  /**
+   * `pulumi import`: reads the target the id names and records its termination as observed (a job
+   * killed by hand is `already-finished`, KILLED), with the inputs the id names and `imported: true`.
+   * Only reads are sent; a target still running is refused, for nothing terminated it.
+   */
+  private async imported(id: string): Promise<dynamic.ReadResult<Recorded<Inputs, Details>>> {
+    const { target, now, reporter } = this.waiter;
+    const inputs = typed<Inputs>(parseImportId(id, target));
+    const failures = target.checkSettings(inputs, this.context);
+    if (failures.length > 0) throw configurationError(failures);
+    const what = target.describe(inputs);
+    let seen;
+    try {
+      seen = await target.importing.observe(inputs, this.settingsFor(inputs), this.session());
+    } catch (error) {
+      if (target.isGone(error))
+        throw new TerminationError(
+          `${target.typeName}: cannot import ${JSON.stringify(id)}: ${what} does not exist (${(error as Error).message}). Nothing was sent.`,
+        );
+      throw reportedOnce(error, `${target.typeName} ${id}: import failed`);
+    }
+    const at = isoTime(now());
+    reporter.info(`${what}: imported as ${seen.outcome}, as observed; nothing was sent`);
+    const record = { ...inputs, ...seen.details, outcome: seen.outcome, requestedAt: at, completedAt: at };
+    return { id, props: { ...record, imported: true } };
   }
 
   async update(

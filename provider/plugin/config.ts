@@ -10,6 +10,7 @@ import { UNKNOWN, type CheckFailure } from "../validation/fields";
 import { mrsSettingSpecs } from "../targets/mrs/settings";
 import { bluekingSettingSpecs } from "../targets/nodeman/settings";
 import { yarnSettingSpecs } from "../targets/yarn/settings";
+import { secretValue } from "./values";
 
 export interface ConfigProperty {
   type: "string" | "integer" | "number" | "boolean";
@@ -222,6 +223,33 @@ export function checkProviderConfig(news: Record<string, unknown>): CheckFailure
       reason: `must be true or false, got ${JSON.stringify(preflight)}`,
     });
   return failures;
+}
+
+/**
+ * The provider's inputs as CheckConfig answers them: each setting the schema calls secret
+ * (`huaweicloud.secretKey`, `blueking.appSecret`, ...) marked secret, whatever the program passed,
+ * so that the state holds it as ciphertext and no diff prints it. The engine sends CheckConfig its
+ * inputs without secret marks and keeps the marks of the answer, whatever the provider says in
+ * Configure (pulumi/pulumi sdk/go/common/resource/plugin/provider_plugin.go, CheckConfig:
+ * `KeepSecrets` on the answer only): this is the one place to do it. An object given as JSON text
+ * (stack config `termination:huaweicloud`) comes back as the object.
+ */
+export function markSecrets(news: Record<string, unknown>): Record<string, unknown> {
+  const marked = { ...news };
+  for (const name of objectNames) {
+    const value = asObject(news[name]);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
+    const table = credentialObjects[name];
+    marked[name] = Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        table[key]?.secret && item !== UNKNOWN && item !== null && item !== undefined
+          ? secretValue(item)
+          : item,
+      ]),
+    );
+  }
+  return marked;
 }
 
 /** The provider's properties as the `ConfigSource` the lifecycle and lookups read. */

@@ -7,7 +7,8 @@
  *   that resource in `pulumi preview` and `up`;
  * - `supportsPreview`: the preview's read of the target runs in `Create` with preview=true, not in
  *   `Check`, so the update that follows a preview reads nothing extra;
- * - Cancel stops every wait and retry: a termination already sent is then recorded incomplete.
+ * - Cancel stops every wait and retry: a termination already sent is then recorded incomplete;
+ * - a read with an id alone (`pulumi import`) answers the inputs the id names as well.
  */
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -22,11 +23,11 @@ import { TerminationError, TerminationIncompleteError } from "../errors";
 import type { Reporter } from "../core/reporter";
 import type { Target } from "../core/contract";
 import { recordedOutputs } from "../core/outputs";
-import { TerminationProvider, type ProviderOptions } from "../core/provider";
+import { isStateless, TerminationProvider, type ProviderOptions } from "../core/provider";
 import type { TargetRegistration } from "../targets/registration";
 import { registrations } from "../targets/registry";
 import { UNKNOWN, validateFields } from "../validation/fields";
-import { checkProviderConfig, configSource } from "./config";
+import { checkProviderConfig, configSource, markSecrets } from "./config";
 import {
   checkResponse,
   describeFailures,
@@ -179,10 +180,11 @@ export class PluginServer {
         this.pendingSleeps.clear();
         return new Empty();
       }),
-      checkConfig: this.unary(async (request: provproto.CheckRequest) =>
-        // The inputs go back as they came, secrets included: the engine keeps them encrypted.
-        checkResponse(request.getNews(), checkProviderConfig(fromStruct(request.getNews()))),
-      ),
+      checkConfig: this.unary(async (request: provproto.CheckRequest) => {
+        // The engine stores what this answers: the secret settings go back marked secret.
+        const news = fromStruct(request.getNews());
+        return checkResponse(toStruct(markSecrets(news)), checkProviderConfig(news));
+      }),
       diffConfig: this.unary(async (request: provproto.DiffRequest) => {
         // New credentials or settings never replace the provider: that would terminate everything again.
         const strip = (props: Props) => {
@@ -265,9 +267,13 @@ export class PluginServer {
         let props = fromStruct(request.getProperties());
         if (Object.keys(props).length === 0) props = fromStruct(request.getInputs());
         const result = await provider.read(request.getId(), props);
-        return new provproto.ReadResponse()
+        const response = new provproto.ReadResponse()
           .setId(result.id ?? request.getId())
           .setProperties(toStruct(result.props ?? props));
+        // `pulumi import` (an id alone): the inputs the id names become the resource's inputs, which
+        // the engine requires of an import and diffs the program's against.
+        if (isStateless(props) && result.props) response.setInputs(toStruct(provider.inputsOf(result.props)));
+        return response;
       }),
       update: this.unary(async (request: provproto.UpdateRequest) => {
         const type = request.getType() || typeOf(request.getUrn());

@@ -1,9 +1,11 @@
 /**
  * Property values between the engine's protobuf Structs and the plain objects the lifecycle
- * takes. The plugin tells the engine it does not accept secrets, so the engine strips them and
- * marks an output secret when an input of the same name is secret (as for the dynamic provider);
- * `Configure` gets secrets all the same, so they are unwrapped everywhere. Unknown values arrive
- * as the string `UNKNOWN`, which is what the lifecycle expects.
+ * takes. The plugin tells the engine it does not accept secrets, so the engine strips them from a
+ * resource's inputs and marks an output secret when an input of the same name is secret (as for
+ * the dynamic provider); `Configure` gets secrets all the same, so they are unwrapped everywhere.
+ * The one value the plugin marks secret itself is a provider setting the schema calls secret, in
+ * CheckConfig (`config.ts`). Unknown values arrive as the string `UNKNOWN`, which is what the
+ * lifecycle expects.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
@@ -12,6 +14,11 @@ const signatureKey = "4dabf18193072939515e22adb298388d";
 const secretSignature = "1b47061264138c4ac30d75fd1eb44270";
 
 export type Props = Record<string, unknown>;
+
+/** `value` marked secret, as the engine reads it back from a response (and keeps it encrypted). */
+export function secretValue(value: unknown): Props {
+  return { [signatureKey]: secretSignature, value };
+}
 
 function unwrap(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrap);

@@ -74,7 +74,7 @@ function forEachLine(stream: NodeJS.ReadableStream | null, each: (line: string) 
 
 /** Which flags select the stack and its config file: commands differ in what they accept. */
 function stackFlags(args: string[], stack: string, configFile: string): string[] {
-  if (["preview", "up", "refresh", "destroy", "config"].includes(args[0]))
+  if (["preview", "up", "refresh", "destroy", "config", "import"].includes(args[0]))
     return ["--stack", stack, "--config-file", configFile];
   if (args[0] === "stack" && ["output", "export", "import"].includes(args[1])) return ["--stack", stack];
   return [];

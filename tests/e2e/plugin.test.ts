@@ -85,7 +85,6 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
   let emulator: Emulator;
   let stack: PulumiStack;
   let programDir: string;
-  let installed: string;
 
   const kills = () => emulator.requests({ route: "mrs.kill" }).length;
   const revokes = () => emulator.requests({ route: "nodeman.revoke" }).length;
@@ -105,8 +104,7 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
     this.timeout(45 * 60_000);
     const binDir = await pulumiCliOrSkip(this);
     // The plugin as npm installs it: node_modules/pulumi-termination/bin of the packed tarball.
-    let pluginDir: string;
-    ({ dir: installed, pluginDir } = await installedPlugin("plugin-app"));
+    const pluginDir = await installedPlugin();
     emulator = await startEmulator({ seed: baseSeed() });
     programDir = createYamlProject(program(pluginDir), "yaml-plugin");
     stack = await PulumiStack.create(programDir, binDir, "plugin");
@@ -135,7 +133,6 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
     await emulator?.close();
     stack?.dispose();
     if (programDir) rmSync(programDir, { recursive: true, force: true });
-    if (installed) rmSync(installed, { recursive: true, force: true });
   });
 
   it("1. preview: each line under its own resource, one read per target, no kill or revoke", async () => {

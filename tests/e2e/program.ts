@@ -3,8 +3,7 @@
  * tarball that `npm pack` makes. What it declares is driven by stack config, so one install
  * serves every case.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Emulator, SeedState } from "../../emulator";
 import { obtainPulumiCli, type PulumiStack } from "../../scripts/lib/pulumi";
@@ -14,6 +13,7 @@ import {
   packRepository,
   pulumiVersion,
   removeScratchDirs,
+  scratchDir,
 } from "../../testing/pack";
 import { baseSeed, clusterId, providerStackConfig } from "../../testing/seed";
 
@@ -38,12 +38,12 @@ const jobId: pulumi.Input<string> = config.getBoolean("jobIdFromOutput")
 const triggers = config.get("trigger") ? [config.get("trigger")] : undefined;
 const waitTimeoutSeconds = config.getNumber("waitTimeoutSeconds") ?? 60;
 
-const job = new MrsJobTermination("kill-job", {
-  clusterId: config.require("clusterId"),
-  jobExecutionId: jobId,
-  waitTimeoutSeconds,
-  triggers,
-});
+const job = new MrsJobTermination(
+  "kill-job",
+  { clusterId: config.require("clusterId"), jobExecutionId: jobId, waitTimeoutSeconds, triggers },
+  // The \`import\` resource option, through the dynamic door (tests/e2e/import.test.ts).
+  { import: config.get("importId") },
+);
 
 const instanceIds = config.getObject<string[]>("instanceIds");
 const tasks = config.getBoolean("skipNodeman")
@@ -171,16 +171,20 @@ export function sharedProgram(): Promise<string> {
   return shared;
 }
 
+let plugin: Promise<string> | undefined;
+
 /**
- * The provider plugin as npm installs it, for programs in other languages than TypeScript: the
- * packed tarball (of dist/ as sharedProgram() built it) in a project of its own, `label` in its
- * name (the shared program's install changes version in another test). `pluginDir` holds
- * `pulumi-resource-termination`; the caller removes `dir`.
+ * The directory of `pulumi-resource-termination` as npm installs it (the packed tarball) in a
+ * project of its own, once per test run: the shared program's install changes version in another
+ * test. Removed when the run ends.
  */
-export async function installedPlugin(label: string): Promise<{ dir: string; pluginDir: string }> {
-  await sharedProgram(); // builds dist/
-  const dir = mkdtempSync(path.join(tmpdir(), `pulumi-termination-${label}-`));
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "app", private: true }));
-  await installPackages(dir, [await packRepository(dir), `@pulumi/pulumi@${pulumiVersion()}`]);
-  return { dir, pluginDir: path.join(dir, "node_modules", "pulumi-termination", "bin") };
+export function installedPlugin(): Promise<string> {
+  plugin ??= (async () => {
+    await sharedProgram(); // builds dist/
+    const dir = scratchDir("plugin-app");
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "app", private: true }));
+    await installPackages(dir, [await packRepository(dir), `@pulumi/pulumi@${pulumiVersion()}`]);
+    return path.join(dir, "node_modules", "pulumi-termination", "bin");
+  })();
+  return plugin;
 }

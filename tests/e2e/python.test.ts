@@ -44,7 +44,6 @@ describe("end-to-end: a Python program on the generated SDK, through the provide
   let emulator: Emulator;
   let stack: PulumiStack;
   let programDir: string;
-  let installed: string;
 
   const kills = () => emulator.requests({ route: "mrs.kill" }).length;
   const revokes = () => emulator.requests({ route: "nodeman.revoke" }).length;
@@ -66,8 +65,7 @@ describe("end-to-end: a Python program on the generated SDK, through the provide
     // The CLI with the Python language host beside it, and the environment from PyPI it runs.
     const binDir = await pulumiCliOrSkip(this, "python");
     const pythonBin = await obtainPythonEnv();
-    let pluginDir: string;
-    ({ dir: installed, pluginDir } = await installedPlugin("python-app"));
+    const pluginDir = await installedPlugin();
     emulator = await startEmulator({
       seed: baseSeed({ yarn: { applications: [{ name: "spark-etl", user: "etl", queue: "default" }] } }),
     });
@@ -101,7 +99,6 @@ describe("end-to-end: a Python program on the generated SDK, through the provide
     await emulator?.close();
     stack?.dispose();
     if (programDir) rmSync(programDir, { recursive: true, force: true });
-    if (installed) rmSync(installed, { recursive: true, force: true });
   });
 
   it("1. preview: each line under its own resource, one read per target, no kill or revoke", async () => {

@@ -113,6 +113,68 @@ describe("provider plugin over gRPC", () => {
     expect(reasons[0][1]).to.match(/provider setting `maxAttempts`.*"many"/);
   });
 
+  it("answers CheckConfig with every secret setting marked secret, given plain, as JSON text or unknown", async () => {
+    const checkConfig = async (news: Record<string, unknown>) =>
+      (
+        await plugin.call(
+          plugin.client.checkConfig,
+          new provproto.CheckRequest()
+            .setUrn("urn:pulumi:dev::p::pulumi:providers:termination::x")
+            .setNews(struct(news)),
+        )
+      )
+        .getInputs()
+        ?.toJavaScript();
+    // Plain values, as a YAML literal or a Go pulumi.String() sends them (the engine strips marks anyway).
+    const plain = await checkConfig({
+      version: "0.1.0",
+      huaweicloud: {
+        accessKey: "AK",
+        secretKey: secrets.secretKey,
+        securityToken: secrets.securityToken,
+        authToken: secrets.authToken,
+        region: "cn-north-4",
+      },
+      blueking: {
+        appCode: "app",
+        appSecret: secrets.appSecret,
+        bkToken: secrets.bkToken,
+        accessToken: secrets.accessToken,
+      },
+      yarn: { user: "etl" },
+      maxAttempts: "3",
+    });
+    expect(plain).to.deep.equal({
+      version: "0.1.0",
+      huaweicloud: {
+        accessKey: "AK",
+        secretKey: secret(secrets.secretKey),
+        securityToken: secret(secrets.securityToken),
+        authToken: secret(secrets.authToken),
+        region: "cn-north-4",
+      },
+      blueking: {
+        appCode: "app",
+        appSecret: secret(secrets.appSecret),
+        bkToken: secret(secrets.bkToken),
+        accessToken: secret(secrets.accessToken),
+      },
+      yarn: { user: "etl" },
+      maxAttempts: "3",
+    });
+    // A default provider's stack config set as JSON text: the object comes back, its secret marked.
+    const text = await checkConfig({
+      huaweicloud: JSON.stringify({ accessKey: "AK", secretKey: secrets.secretKey }),
+    });
+    expect(text).to.deep.equal({ huaweicloud: { accessKey: "AK", secretKey: secret(secrets.secretKey) } });
+    // A value not known yet stays unknown (marked once known); a setting that is no object stays as it came.
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    expect(await checkConfig({ huaweicloud: { secretKey: unknown }, blueking: unknown })).to.deep.equal({
+      huaweicloud: { secretKey: unknown },
+      blueking: unknown,
+    });
+  });
+
   it("tells a plugin user where to set missing credentials: provider settings, then the environment", async () => {
     await configure(plugin, { "huaweicloud:projectId": projectId, "huaweicloud:mrsEndpoint": emulator.url });
     const failures = (await check(mrsUrn, running)).getFailuresList().map((f) => f.getReason());
@@ -196,6 +258,36 @@ describe("provider plugin over gRPC", () => {
     expect(error.properties).to.include({ outcome: "requested" });
     expect(error.inputs).to.include(running);
     expect(emulator.requests({ route: "mrs.kill" }).length).to.equal(1);
+  });
+
+  it("answers a Read with an id alone (`pulumi import`) with the record and its inputs; a refresh's Read with no inputs", async () => {
+    await configure(plugin, huaweiConfig(emulator.url));
+    const read = (props: Record<string, unknown>) =>
+      plugin.call(
+        plugin.client.read,
+        new provproto.ReadRequest()
+          .setUrn(mrsUrn)
+          .setId("mrs/cluster-1/job-finished")
+          .setProperties(struct(props)),
+      );
+    const imported = await read({});
+    expect(imported.getId()).to.equal("mrs/cluster-1/job-finished");
+    expect(imported.getInputs()?.toJavaScript()).to.deep.equal({ clusterId, jobExecutionId: "job-finished" });
+    const outs = imported.getProperties()?.toJavaScript() ?? {};
+    expect(outs).to.include({ outcome: "already-finished", jobState: "FINISHED", imported: true });
+    const refreshed = await read(outs);
+    expect(refreshed.getInputs()).to.equal(undefined);
+    expect(refreshed.getProperties()?.toJavaScript()).to.include({
+      outcome: "already-finished",
+      imported: true,
+    });
+    expect(emulator.requests().map((r) => r.route)).to.deep.equal(["mrs.get_job", "mrs.get_job"]);
+    await plugin
+      .call(plugin.client.read, new provproto.ReadRequest().setUrn(mrsUrn).setId("mrs/cluster-1"))
+      .then(
+        () => expect.fail("a malformed id was accepted"),
+        (error: Error) => expect(error.message).to.include("mrs/<clusterId>/<jobExecutionId>"),
+      );
   });
 
   it("answers an unknown resource type with an error naming the types it serves", async () => {

@@ -5,6 +5,7 @@
  */
 import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
 import type {
+  ImportSupport,
   PollResult,
   PreflightResult,
   Recorded,
@@ -13,12 +14,13 @@ import type {
   StartResult,
   Target,
 } from "../../core/contract";
+import { idList } from "../../core/importId";
 import { TerminationProvider } from "../../core/provider";
 import type { SettingsContext } from "../../core/settings";
 import { isApiError, TerminationError } from "../../errors";
 import { isUnknown, type CheckFailure } from "../../validation/fields";
 import { formatDuration, getJob, listJobs, nonFinalJobStates, type JobDetail, type JobFilter } from "./api";
-import { missingInputs } from "./codes";
+import { isCredentialsRefused, missingInputs } from "./codes";
 import { mrsFields } from "./fields";
 import type { MrsJobTerminationInputs } from "./inputs.generated";
 import { describe, failedText, isFinal, jobDetails, jobState, killEach } from "./kill";
@@ -248,6 +250,47 @@ async function preflight(
   return { found: true, message: lines.join("\n") };
 }
 
+/**
+ * `pulumi import`: `mrs/<clusterId>/<jobExecutionId>` names jobExecutionId, and a list of two or
+ * more ids, comma separated, names jobExecutionIds. The ids create recorded for a batch or a
+ * selector (`mrs/<clusterId>/batch@…`) do not carry their jobs.
+ */
+const importing: ImportSupport<MrsJobTerminationInputs, MrsSettings, MrsDetails> = {
+  kind: "mrs",
+  forms: ["mrs/<clusterId>/<jobExecutionId>", "mrs/<clusterId>/<jobExecutionId>,<jobExecutionId>,…"],
+  pathFields: ["clusterId", ...targetKeys],
+  parse(path, created) {
+    const parts = path.split("/");
+    if (parts.length !== 2) return `it has ${parts.length} part(s) after mrs/, not 2`;
+    const [clusterId, jobs] = parts;
+    if (created && (jobs === "batch" || jobs === "selector"))
+      return `that is the id create records for a ${jobs === "batch" ? "jobExecutionIds batch" : "jobSelector"}, which does not list its jobs: name them`;
+    const ids = idList(jobs, "job execution id");
+    if (typeof ids === "string") return ids;
+    return ids.length === 1 ? { clusterId, jobExecutionId: ids[0] } : { clusterId, jobExecutionIds: ids };
+  },
+  async observe(inputs, settings, session) {
+    const ids = inputs.jobExecutionId ? [inputs.jobExecutionId] : (inputs.jobExecutionIds ?? []);
+    const jobs: MrsJobState[] = [];
+    for (const id of ids) jobs.push(jobState(id, await getJob(session, settings, inputs.clusterId, id)));
+    const running = jobs.filter((job) => !isFinal({ job_state: job.jobState }));
+    if (running.length > 0)
+      throw new TerminationError(
+        `${describe(inputs)}: ${running.map((job) => `job ${job.jobExecutionId} is ${job.jobState}`).join(", ")}: nothing has terminated it, so there is no termination to import; nothing was sent. ` +
+          "Declare the resource without `import` and run `pulumi up` to kill it, or import once it has stopped.",
+      );
+    return {
+      outcome: "already-finished",
+      details: {
+        ...jobDetails(inputs, jobs),
+        killedJobExecutionIds: [],
+        failedJobExecutionIds: [],
+        uncertainJobExecutionIds: [],
+      },
+    };
+  },
+};
+
 export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings, MrsDetails> = {
   typeName: "MrsJobTermination",
   fields: mrsFields,
@@ -262,6 +305,8 @@ export const mrsTarget: Target<MrsJobTerminationInputs, MrsSettings, MrsDetails>
   poll,
   preflight,
   isGone,
+  isCredentialsRefused,
+  importing,
 };
 
 /** The provider object behind MrsJobTermination; drive it directly with plain inputs in tests. */

@@ -6,7 +6,15 @@
  * then are sent. Business errors arrive as HTTP 200 with `result: false`.
  */
 import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
-import type { PollResult, PreflightResult, Session, StartResult, Target } from "../../core/contract";
+import type {
+  ImportSupport,
+  PollResult,
+  PreflightResult,
+  Session,
+  StartResult,
+  Target,
+} from "../../core/contract";
+import { idList } from "../../core/importId";
 import { TerminationProvider } from "../../core/provider";
 import { isApiError, TerminationError } from "../../errors";
 import {
@@ -18,7 +26,7 @@ import {
   type RecordsView,
   type SeenInstance,
 } from "./api";
-import { codes } from "./codes";
+import { codes, isCredentialsRefused } from "./codes";
 import { nodemanFields } from "./fields";
 import type { NodemanTaskTerminationInputs } from "./inputs.generated";
 import type { InstanceStatus, NodemanDetails, NodemanTaskTerminationOutputs } from "./outputs.generated";
@@ -252,6 +260,53 @@ async function preflight(
   return { found: true, message: `${subject}: ${describePlan(inputs, seen, planRevoke(inputs, seen))}` };
 }
 
+/**
+ * `pulumi import`: `nodeman/<subscriptionId>` names every instance, and
+ * `nodeman/<subscriptionId>/<instanceId>,<instanceId>,…` names instanceIds. What the subscription's
+ * latest tasks show is recorded, no instance marked revoked: this stack revoked none.
+ */
+const importing: ImportSupport<NodemanTaskTerminationInputs, NodemanSettings, NodemanDetails> = {
+  kind: "nodeman",
+  forms: ["nodeman/<subscriptionId>", "nodeman/<subscriptionId>/<instanceId>,<instanceId>,…"],
+  pathFields: ["subscriptionId", "instanceIds"],
+  parse(path) {
+    const [subscription, instances, ...rest] = path.split("/");
+    if (rest.length > 0) return `it has ${rest.length + 2} parts after nodeman/, not 1 or 2`;
+    if (!/^[1-9]\d{0,15}$/.test(subscription))
+      return `the subscription id ${JSON.stringify(subscription)} is not a positive integer`;
+    const subscriptionId = Number(subscription);
+    if (instances === undefined) return { subscriptionId };
+    const instanceIds = idList(instances, "instance id");
+    return typeof instanceIds === "string" ? instanceIds : { subscriptionId, instanceIds };
+  },
+  async observe(inputs, settings, session) {
+    const subject = subjectOf(inputs, settings);
+    const seen = await readInstances(inputs, settings, session);
+    if (!seen)
+      throw new TerminationError(
+        `${subject}: its newest task is not ready yet (code ${codes.taskNotReady}), so what it did cannot be told; nothing was sent. Import again shortly.`,
+      );
+    const { targets, missing } = planRevoke(inputs, seen);
+    if (missing.length > 0)
+      throw new TerminationError(
+        `${subject}: instanceIds ${someOf(missing)} are not in the subscription, so there is nothing of theirs to import; nothing was sent.`,
+      );
+    if (targets.length > 0)
+      throw new TerminationError(
+        `${subject}: ${someOf(targets.map((i) => `${i.instanceId} (${i.status})`))} still running: nothing has revoked them, so there is no termination to import; nothing was sent. ` +
+          "Declare the resource without `import` and run `pulumi up` to revoke them, or import once they have stopped.",
+      );
+    return {
+      outcome: "nothing-running",
+      details: {
+        resolvedRoute: settings.route,
+        instances: instanceStatuses(seen, new Set()),
+        ...(inputs.instanceIds && { skippedInstanceIds: [...new Set(inputs.instanceIds)] }),
+      },
+    };
+  },
+};
+
 export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings, NodemanDetails> = {
   typeName: "NodemanTaskTermination",
   fields: nodemanFields,
@@ -265,6 +320,8 @@ export const nodemanTarget: Target<NodemanTaskTerminationInputs, NodemanSettings
   preflight,
   // After a revoke, "no task" means the subscription (or a task it acted on) was deleted since.
   isGone: (error) => isApiError(error) && error.code === codes.noTask,
+  isCredentialsRefused,
+  importing,
 };
 
 /** The provider object behind NodemanTaskTermination; drive it directly with plain inputs in tests. */

@@ -4,6 +4,8 @@
  * the status chosen by GenericExceptionHandler from the exception's class; a refused kill is the
  * one plain-text answer (RMWebServices.killApp: 403 "Unauthorized attempt to kill appid ...").
  */
+import { isApiError } from "../../errors";
+
 export const exceptions = {
   /** No such application (RMWebServices.getRMAppForAppId), HTTP 404. */
   notFound: "NotFoundException",
@@ -35,3 +37,11 @@ export const hints: Record<string, string> = {
   [exceptions.authorization]:
     "The ResourceManager knows no user for this request: set yarn:user (HADOOP_USER_NAME); Kerberos (SPNEGO) is not supported yet",
 };
+
+/**
+ * An error saying the ResourceManager refused who the request runs as: 401 (no user, or Kerberos
+ * asked for: AuthorizationException, or SPNEGO's `WWW-Authenticate: Negotiate`) or 403 (the user
+ * refused: ForbiddenException). `Target.isCredentialsRefused`.
+ */
+export const isCredentialsRefused = (error: unknown): boolean =>
+  isApiError(error) && error.service === "YARN" && (error.httpStatus === 401 || error.httpStatus === 403);

@@ -6,6 +6,7 @@
  */
 import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
 import type {
+  ImportSupport,
   PollResult,
   PreflightResult,
   Recorded,
@@ -14,13 +15,14 @@ import type {
   StartResult,
   Target,
 } from "../../core/contract";
+import { idList } from "../../core/importId";
 import { TerminationProvider } from "../../core/provider";
 import type { SettingsContext } from "../../core/settings";
 import { isApiError, isNetworkError, TerminationError } from "../../errors";
 import { isUnknown, type CheckFailure } from "../../validation/fields";
 import { formatDuration } from "../mrs/api";
 import { apiError, getApp, getAppState, isFinal, killApp, listApps, type YarnApp } from "./api";
-import { exceptions, isFinalState, nonFinalStates } from "./codes";
+import { exceptions, isCredentialsRefused, isFinalState, nonFinalStates } from "./codes";
 import { yarnFields } from "./fields";
 import type { YarnApplicationTerminationInputs } from "./inputs.generated";
 import type {
@@ -376,6 +378,40 @@ async function preflight(inputs: Inputs, settings: YarnSettings, session: Sessio
   return { found: true, message: lines.join("\n") };
 }
 
+/**
+ * `pulumi import`: `yarn/<applicationId>` names applicationId, and a list of two or more ids, comma
+ * separated, names applicationIds. The ids create recorded for a batch or a selector do not carry
+ * their applications.
+ */
+const importing: ImportSupport<Inputs, YarnSettings, YarnDetails> = {
+  kind: "yarn",
+  forms: ["yarn/<applicationId>", "yarn/<applicationId>,<applicationId>,…"],
+  pathFields: [...targetKeys],
+  parse(path, created) {
+    if (path.includes("/")) return `it has more than one part after yarn/`;
+    if (created && (path === "batch" || path === "selector"))
+      return `that is the id create records for ${path === "batch" ? "an applicationIds batch" : "an applicationSelector"}, which does not list its applications: name them`;
+    const ids = idList(path, "application id");
+    if (typeof ids === "string") return ids;
+    return ids.length === 1 ? { applicationId: ids[0] } : { applicationIds: ids };
+  },
+  async observe(inputs, settings, session) {
+    const ids = inputs.applicationId ? [inputs.applicationId] : (inputs.applicationIds ?? []);
+    const apps: YarnApp[] = [];
+    for (const id of ids) apps.push(await getApp(session, settings, id));
+    const running = apps.filter((app) => !isFinal(app));
+    if (running.length > 0)
+      throw new TerminationError(
+        `${describe(inputs)}: ${running.map((app) => `application ${app.id} is ${app.state}`).join(", ")}: nothing has killed it, so there is no termination to import; nothing was sent. ` +
+          "Declare the resource without `import` and run `pulumi up` to kill it, or import once it has stopped.",
+      );
+    return {
+      outcome: "already-finished",
+      details: { ...details(inputs, apps.map(appState)), killedApplicationIds: [], failedApplicationIds: [] },
+    };
+  },
+};
+
 export const yarnTarget: Target<Inputs, YarnSettings, YarnDetails> = {
   typeName: "YarnApplicationTermination",
   fields: yarnFields,
@@ -389,6 +425,8 @@ export const yarnTarget: Target<Inputs, YarnSettings, YarnDetails> = {
   poll,
   preflight,
   isGone: isNotFound,
+  isCredentialsRefused,
+  importing,
 };
 
 /** The provider object behind YarnApplicationTermination; drive it directly with plain inputs in tests. */
