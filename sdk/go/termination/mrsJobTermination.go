@@ -24,6 +24,8 @@ type MrsJobTermination struct {
 	Endpoint pulumi.StringPtrOutput `pulumi:"endpoint"`
 	// The jobs whose kill did not go through (or, with whenAlreadyFinished "fail", that had finished): the next `pulumi up` retries them.
 	FailedJobExecutionIds pulumi.StringArrayOutput `pulumi:"failedJobExecutionIds"`
+	// Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked.
+	Imported pulumi.BoolPtrOutput `pulumi:"imported"`
 	// The job execution to kill.
 	JobExecutionId pulumi.StringPtrOutput `pulumi:"jobExecutionId"`
 	// Job executions to kill; an empty list kills nothing.
@@ -242,6 +244,11 @@ func (o MrsJobTerminationOutput) Endpoint() pulumi.StringPtrOutput {
 // The jobs whose kill did not go through (or, with whenAlreadyFinished "fail", that had finished): the next `pulumi up` retries them.
 func (o MrsJobTerminationOutput) FailedJobExecutionIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *MrsJobTermination) pulumi.StringArrayOutput { return v.FailedJobExecutionIds }).(pulumi.StringArrayOutput)
+}
+
+// Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked.
+func (o MrsJobTerminationOutput) Imported() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *MrsJobTermination) pulumi.BoolPtrOutput { return v.Imported }).(pulumi.BoolPtrOutput)
 }
 
 // The job execution to kill.

@@ -18,6 +18,8 @@ type NodemanTaskTermination struct {
 
 	// ISO 8601: when the target was seen stopped; absent while that is not known.
 	CompletedAt pulumi.StringPtrOutput `pulumi:"completedAt"`
+	// Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked.
+	Imported pulumi.BoolPtrOutput `pulumi:"imported"`
 	// Instance ids such as host|instance|host|1; absent means every running instance.
 	InstanceIds pulumi.StringArrayOutput `pulumi:"instanceIds"`
 	// The last status seen of each targeted instance: the listed ones, or every instance of the subscription.
@@ -198,6 +200,11 @@ func (o NodemanTaskTerminationOutput) ToNodemanTaskTerminationOutputWithContext(
 // ISO 8601: when the target was seen stopped; absent while that is not known.
 func (o NodemanTaskTerminationOutput) CompletedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *NodemanTaskTermination) pulumi.StringPtrOutput { return v.CompletedAt }).(pulumi.StringPtrOutput)
+}
+
+// Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked.
+func (o NodemanTaskTerminationOutput) Imported() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *NodemanTaskTermination) pulumi.BoolPtrOutput { return v.Imported }).(pulumi.BoolPtrOutput)
 }
 
 // Instance ids such as host|instance|host|1; absent means every running instance.

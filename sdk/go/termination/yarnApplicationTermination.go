@@ -31,6 +31,8 @@ type YarnApplicationTermination struct {
 	FailedApplicationIds pulumi.StringArrayOutput `pulumi:"failedApplicationIds"`
 	// With applicationId: its final status, as last seen.
 	FinalStatus pulumi.StringPtrOutput `pulumi:"finalStatus"`
+	// Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked.
+	Imported pulumi.BoolPtrOutput `pulumi:"imported"`
 	// The applications a kill was sent to.
 	KilledApplicationIds pulumi.StringArrayOutput `pulumi:"killedApplicationIds"`
 	// The most applications applicationSelector may match; more fails preview and create, killing nothing.
@@ -241,6 +243,11 @@ func (o YarnApplicationTerminationOutput) FailedApplicationIds() pulumi.StringAr
 // With applicationId: its final status, as last seen.
 func (o YarnApplicationTerminationOutput) FinalStatus() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *YarnApplicationTermination) pulumi.StringPtrOutput { return v.FinalStatus }).(pulumi.StringPtrOutput)
+}
+
+// Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked.
+func (o YarnApplicationTerminationOutput) Imported() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *YarnApplicationTermination) pulumi.BoolPtrOutput { return v.Imported }).(pulumi.BoolPtrOutput)
 }
 
 // The applications a kill was sent to.

@@ -352,6 +352,7 @@ class MrsJobTermination(pulumi.CustomResource):
             __props__.__dict__["when_already_finished"] = when_already_finished
             __props__.__dict__["completed_at"] = None
             __props__.__dict__["failed_job_execution_ids"] = None
+            __props__.__dict__["imported"] = None
             __props__.__dict__["job_name"] = None
             __props__.__dict__["job_result"] = None
             __props__.__dict__["job_state"] = None
@@ -388,6 +389,7 @@ class MrsJobTermination(pulumi.CustomResource):
         __props__.__dict__["completed_at"] = None
         __props__.__dict__["endpoint"] = None
         __props__.__dict__["failed_job_execution_ids"] = None
+        __props__.__dict__["imported"] = None
         __props__.__dict__["job_execution_id"] = None
         __props__.__dict__["job_execution_ids"] = None
         __props__.__dict__["job_name"] = None
@@ -448,6 +450,14 @@ class MrsJobTermination(pulumi.CustomResource):
         The jobs whose kill did not go through (or, with whenAlreadyFinished "fail", that had finished): the next `pulumi up` retries them.
         """
         return pulumi.get(self, "failed_job_execution_ids")
+
+    @_builtins.property
+    @pulumi.getter
+    def imported(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked.
+        """
+        return pulumi.get(self, "imported")
 
     @_builtins.property
     @pulumi.getter(name="jobExecutionId")

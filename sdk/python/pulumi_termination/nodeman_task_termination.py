@@ -274,6 +274,7 @@ class NodemanTaskTermination(pulumi.CustomResource):
                 when_nothing_running = 'succeed'
             __props__.__dict__["when_nothing_running"] = when_nothing_running
             __props__.__dict__["completed_at"] = None
+            __props__.__dict__["imported"] = None
             __props__.__dict__["instances"] = None
             __props__.__dict__["outcome"] = None
             __props__.__dict__["request_id"] = None
@@ -304,6 +305,7 @@ class NodemanTaskTermination(pulumi.CustomResource):
         __props__ = NodemanTaskTerminationArgs.__new__(NodemanTaskTerminationArgs)
 
         __props__.__dict__["completed_at"] = None
+        __props__.__dict__["imported"] = None
         __props__.__dict__["instance_ids"] = None
         __props__.__dict__["instances"] = None
         __props__.__dict__["outcome"] = None
@@ -335,6 +337,14 @@ class NodemanTaskTermination(pulumi.CustomResource):
         ISO 8601: when the target was seen stopped; absent while that is not known.
         """
         return pulumi.get(self, "completed_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def imported(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked.
+        """
+        return pulumi.get(self, "imported")
 
     @_builtins.property
     @pulumi.getter(name="instanceIds")

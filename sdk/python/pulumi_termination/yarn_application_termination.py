@@ -298,6 +298,7 @@ class YarnApplicationTermination(pulumi.CustomResource):
             __props__.__dict__["diagnostics"] = None
             __props__.__dict__["failed_application_ids"] = None
             __props__.__dict__["final_status"] = None
+            __props__.__dict__["imported"] = None
             __props__.__dict__["killed_application_ids"] = None
             __props__.__dict__["outcome"] = None
             __props__.__dict__["request_id"] = None
@@ -334,6 +335,7 @@ class YarnApplicationTermination(pulumi.CustomResource):
         __props__.__dict__["diagnostics"] = None
         __props__.__dict__["failed_application_ids"] = None
         __props__.__dict__["final_status"] = None
+        __props__.__dict__["imported"] = None
         __props__.__dict__["killed_application_ids"] = None
         __props__.__dict__["max_applications"] = None
         __props__.__dict__["outcome"] = None
@@ -418,6 +420,14 @@ class YarnApplicationTermination(pulumi.CustomResource):
         With applicationId: its final status, as last seen.
         """
         return pulumi.get(self, "final_status")
+
+    @_builtins.property
+    @pulumi.getter
+    def imported(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Set when `pulumi import` rebuilt this record from the live target: nothing was sent, the outcome and states are as observed then, and requestedAt is when the import looked.
+        """
+        return pulumi.get(self, "imported")
 
     @_builtins.property
     @pulumi.getter(name="killedApplicationIds")
