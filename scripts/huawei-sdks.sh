@@ -28,7 +28,7 @@ readonly py_requirements=$root/tests/contract/python/requirements.txt
 readonly go_sdk=github.com/huaweicloud/huaweicloud-sdk-go-v3
 
 log_tag=[huawei-sdks]
-# cache_root, log, die, hash_of, build_into, require_go
+# cache_root, log, die, hash_of, build_into, require_go, make_venv
 source "$root/scripts/lib/cache.sh"
 
 # ---- Go ----------------------------------------------------------------------------------------
@@ -71,19 +71,8 @@ py_version=$(sed -n 's/^huaweicloudsdkmrs==//p' "$py_requirements")
 [[ -n $py_version ]] || die "tests/contract/python/requirements.txt pins no huaweicloudsdkmrs"
 
 fill_python() {
-	local work=$1 log_file
-	log_file=$(mktemp)
-	"$python" -m venv "$work/venv" >"$log_file" 2>&1 || {
-		cat "$log_file" >&2
-		die "\`$python -m venv\` failed: install Python's venv module (Debian: apt-get install python3-venv)"
-	}
 	log "installing huaweicloudsdkmrs and huaweicloudsdkcore $py_version from PyPI"
-	if ! "$work/venv/bin/python" -m pip install --no-input --disable-pip-version-check --quiet \
-		-r "$py_requirements" >"$log_file" 2>&1; then
-		cat "$log_file" >&2
-		die "pip could not install tests/contract/python/requirements.txt from PyPI (index: ${PIP_INDEX_URL:-as pip is configured}): check the network or PIP_INDEX_URL"
-	fi
-	rm -f "$log_file"
+	make_venv "$1/venv" "$python" -r "$py_requirements"
 }
 
 provide_python() {

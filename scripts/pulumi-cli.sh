@@ -5,6 +5,7 @@
 # the Go module proxy, then cached.
 #
 # Usage:  PATH="$(scripts/pulumi-cli.sh | tail -n1):$PATH"
+#         PATH="$(scripts/pulumi-cli.sh python | tail -n1):$PATH"   the same, with the Python host
 #
 # The LAST line of stdout is the directory to put first on PATH; everything
 # else (progress, warnings, errors) goes to stderr.
@@ -45,21 +46,39 @@
 #       wrapper module with pulumi-yaml's own replaces: the module graph of
 #       its release build (it needs its own, older pulumi sdk).
 #   The launcher script is copied from sdk/v3@v$PULUMI_CLI_VERSION nodejs/dist/.
+#   PULUMI_LANGUAGE_PYTHON_VERSION (default 3.68.0), for `scripts/pulumi-cli.sh python`
+#       The Python language host `pulumi-language-python`. The same story as Node.js's: its own
+#       module .../sdk/python/cmd/pulumi-language-python/v3 is refused by the proxy (403 for
+#       every version and for the list), and sdk/v3 contains python/cmd/pulumi-language-python
+#       up to v3.79.0 (gone in v3.80.0). v3.68.0's main.go differs from v3.79.0's in one line,
+#       and it shares the Node.js host's module graph, so its build reuses that one's compiled
+#       packages (seconds). Beside it goes `pulumi-language-python-exec`, the script the host
+#       runs the program with (it looks for it next to itself), copied from
+#       sdk/v3@v$PULUMI_CLI_VERSION python/cmd/: the one that matches today's `pulumi` on PyPI.
+#       `python` prints $cache/pulumi-cli-…-yaml-v$PULUMI_YAML_VERSION-python-v$PULUMI_LANGUAGE_PYTHON_VERSION/bin:
+#       the CLI's files (hard links to the cache above) with the Python host beside them, as a
+#       Pulumi distribution bundles it. The CLI warns "using pulumi-language-python from $PATH"
+#       under every stack when the host is found on PATH anywhere else than next to `pulumi`.
+#       It never uses a `pulumi` on PATH (step 1 below). The host runs the `python3` on PATH:
+#       scripts/python-env.sh makes the environment for it.
 #
 # Environment: PULUMI_CLI_VERSION, PULUMI_LANGUAGE_HOST_VERSION,
-# PULUMI_YAML_VERSION, PULUMI_TERMINATION_CACHE, PULUMI_TERMINATION_FORCE_BUILD,
+# PULUMI_YAML_VERSION, PULUMI_LANGUAGE_PYTHON_VERSION, PULUMI_TERMINATION_CACHE,
+# PULUMI_TERMINATION_FORCE_BUILD,
 # and the usual GOPROXY / GOMODCACHE / GOCACHE / GOFLAGS.
 set -euo pipefail
 
 readonly CLI_VERSION=${PULUMI_CLI_VERSION:-3.274.1}
 readonly LH_VERSION=${PULUMI_LANGUAGE_HOST_VERSION:-3.68.0}
 readonly YAML_VERSION=${PULUMI_YAML_VERSION:-1.25.0}
+readonly PY_VERSION=${PULUMI_LANGUAGE_PYTHON_VERSION:-3.68.0}
 readonly PKG_MOD=github.com/pulumi/pulumi/pkg/v3
 readonly SDK_MOD=github.com/pulumi/pulumi/sdk/v3
 readonly YAML_MOD=github.com/pulumi/pulumi-yaml
 readonly CLI_PKG=$PKG_MOD/cmd/pulumi
 readonly LH_PKG=$SDK_MOD/nodejs/cmd/pulumi-language-nodejs
 readonly YAML_PKG=$YAML_MOD/cmd/pulumi-language-yaml
+readonly PY_PKG=$SDK_MOD/python/cmd/pulumi-language-python
 readonly VERSION_VAR=$SDK_MOD/go/common/version.Version
 readonly YAML_VERSION_VAR=$YAML_MOD/pkg/version.Version
 readonly CLI_FILES=(pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs)
@@ -80,9 +99,16 @@ semver_re='^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$'
 [[ ${CLI_VERSION#v} =~ $semver_re ]] || die "unusable PULUMI_CLI_VERSION '$CLI_VERSION'"
 [[ ${LH_VERSION#v} =~ $semver_re ]] || die "unusable PULUMI_LANGUAGE_HOST_VERSION '$LH_VERSION'"
 [[ ${YAML_VERSION#v} =~ $semver_re ]] || die "unusable PULUMI_YAML_VERSION '$YAML_VERSION'"
+[[ ${PY_VERSION#v} =~ $semver_re ]] || die "unusable PULUMI_LANGUAGE_PYTHON_VERSION '$PY_VERSION'"
 CLI_V=v${CLI_VERSION#v}
 LH_V=v${LH_VERSION#v}
 YAML_V=v${YAML_VERSION#v}
+PY_V=v${PY_VERSION#v}
+case ${1:-} in
+"") mode=cli ;;
+python) mode=python ;;
+*) die "usage: scripts/pulumi-cli.sh [python]" ;;
+esac
 
 # Runs `pulumi version` hermetically (no update check, no writes to ~/.pulumi).
 cli_version() {
@@ -98,7 +124,10 @@ cache_root=${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-te
 # want: the files the printed directory must hold; the CLI's are checked by version too.
 want=("${CLI_FILES[@]}" pulumi-language-yaml)
 key=pulumi-cli-$CLI_V-nodejs-$LH_V-yaml-$YAML_V
-if [[ -z ${PULUMI_TERMINATION_FORCE_BUILD:-} ]] &&
+if [[ $mode == python ]]; then
+	want+=(pulumi-language-python pulumi-language-python-exec)
+	key=$key-python-$PY_V
+elif [[ -z ${PULUMI_TERMINATION_FORCE_BUILD:-} ]] &&
 	path_cli=$(command -v pulumi 2>/dev/null) &&
 	command -v pulumi-language-nodejs >/dev/null 2>&1; then
 	cli_dir=$(cd -- "$(dirname -- "$path_cli")" && pwd)
@@ -136,6 +165,10 @@ if files_ok "$bin" "${want[@]}"; then
 fi
 
 # --- 3. build -----------------------------------------------------------------
+# The Python variant links the plain CLI's files: that cache first (built once, for both).
+if [[ $mode == python ]]; then
+	PULUMI_TERMINATION_FORCE_BUILD=1 bash "${BASH_SOURCE[0]}" >/dev/null
+fi
 mkdir -p "$cache_root"
 # One builder per cache key at a time; a second caller waits, then finds the cache.
 if command -v flock >/dev/null 2>&1; then
@@ -180,16 +213,23 @@ reuse() {
 	printf 'reused %s from %s\n' "$*" "$dir" >>"$stage/BUILD-INFO"
 }
 
-need_cli=0 need_yaml=0
-if [[ ${want[0]} == pulumi ]] && ! reuse "$cache_root/pulumi-cli-$CLI_V-nodejs-$LH_V/bin" "${CLI_FILES[@]}"; then
+need_cli=0 need_yaml=0 need_python=0
+if [[ ${want[0]} == pulumi ]] && ! reuse "$cache_root/pulumi-cli-$CLI_V-nodejs-$LH_V-yaml-$YAML_V/bin" "${CLI_FILES[@]}" &&
+	! reuse "$cache_root/pulumi-cli-$CLI_V-nodejs-$LH_V/bin" "${CLI_FILES[@]}"; then
 	need_cli=1
 fi
 need_yaml=1
 for dir in "$cache_root"/*-yaml-"$YAML_V"/bin; do
 	[[ $dir != "$bin" ]] && reuse "$dir" pulumi-language-yaml && need_yaml=0 && break
 done
+if [[ $mode == python ]]; then
+	need_python=1
+	for dir in "$cache_root"/pulumi-cli-"$CLI_V"-*-python-"$PY_V"/bin; do
+		[[ $dir != "$bin" ]] && reuse "$dir" pulumi-language-python pulumi-language-python-exec && need_python=0 && break
+	done
+fi
 
-if ((need_cli + need_yaml > 0)); then
+if ((need_cli + need_yaml + need_python > 0)); then
 	command -v go >/dev/null 2>&1 ||
 		die "$key is not cached in $bin and 'go' is not installed to build it"
 	# Wrapper modules are not in a VCS and must resolve their own go.mod.
@@ -367,10 +407,42 @@ build_yaml() {
 	} >>"$stage/BUILD-INFO"
 }
 
+build_python() {
+	mkdir -p "$work/py"
+	cd "$work/py"
+	go mod init pulumi-language-python-wrapper >/dev/null 2>&1
+	if ! step "downloading pulumi sdk $PY_V and $CLI_V sources" go mod download "$SDK_MOD@$PY_V" "$SDK_MOD@$CLI_V"; then
+		log "GOPROXY must serve $SDK_MOD@$PY_V and $SDK_MOD@$CLI_V; try another PULUMI_LANGUAGE_PYTHON_VERSION,"
+		log "or put pulumi-language-python and pulumi-language-python-exec on PATH."
+		exit 1
+	fi
+	local py_sdk_dir exec_script
+	py_sdk_dir=$(mod_field "$SDK_MOD@$PY_V" Dir)
+	[[ -f $py_sdk_dir/python/cmd/pulumi-language-python/main.go ]] ||
+		die "$SDK_MOD@$PY_V has no python/cmd/pulumi-language-python (v3.79.0 and older have it)"
+	exec_script=$(mod_field "$SDK_MOD@$CLI_V" Dir)/python/cmd/pulumi-language-python-exec
+	[[ -f $exec_script ]] || die "$SDK_MOD@$CLI_V has no python/cmd/pulumi-language-python-exec"
+	# As for the Node.js host: the sdk's forks, not its pin of the vulnerable golang.org/x/text.
+	copy_replaces "$(mod_field "$SDK_MOD@$PY_V" GoMod)" 1
+	step "resolving the Python language host's dependencies" go get "$PY_PKG@$PY_V"
+	step "compiling pulumi-language-python $PY_V" \
+		gobuild "$stage/bin/pulumi-language-python" "$PY_PKG" "$VERSION_VAR=$PY_V"
+	cp "$exec_script" "$stage/bin/pulumi-language-python-exec"
+	chmod 0755 "$stage/bin/pulumi-language-python" "$stage/bin/pulumi-language-python-exec"
+	{
+		printf 'pulumi-language-python %s (%s)\n' "$PY_V" "$PY_PKG"
+		printf 'pulumi-language-python-exec from %s@%s python/cmd\n' "$SDK_MOD" "$CLI_V"
+		printf 'built %s with %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(go version)"
+		printf '\n--- Python language host go.mod ---\n'
+		cat "$work/py/go.mod"
+	} >>"$stage/BUILD-INFO"
+}
+
 # The YAML host first: it takes minutes where the CLI takes a quarter of an hour, so a version the
 # proxy refuses fails before the long build.
 if ((need_yaml)); then build_yaml; fi
 if ((need_cli)); then build_cli; fi
+if ((need_python)); then build_python; fi
 
 # Atomic publish: a rename within $cache_root. A stale/broken dest goes aside first.
 if [[ -e $dest ]]; then

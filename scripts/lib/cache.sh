@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# The per-machine cache that scripts/pulumi-cli.sh, huawei-sdks.sh and go-binary.sh keep what they
-# build in. Source it from a bash script that has `set -euo pipefail`, after setting `log_tag` (the
+# The per-machine cache that scripts/pulumi-cli.sh, huawei-sdks.sh, go-binary.sh and python-env.sh
+# keep what they build in. Source it from a bash script that has `set -euo pipefail`, after setting `log_tag` (the
 # "[name]" its messages start with). It defines:
 #
 #   cache_root          ${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}
@@ -13,6 +13,8 @@
 #                       when another run made DEST meanwhile, that one is kept
 #   require_go GOMOD    fails early, saying what to install, unless `go` is on PATH and at least
 #                       the version GOMOD's `go` line names
+#   make_venv DIR PYTHON PIP_INSTALL_ARGS…
+#                       a virtual environment in DIR made by PYTHON, PIP_INSTALL_ARGS installed
 
 cache_root=${PULUMI_TERMINATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-termination}
 cache_started=$SECONDS
@@ -48,4 +50,21 @@ require_go() {
 	have=$(go env GOVERSION | sed 's/^go//')
 	[[ $(printf '%s\n%s\n' "$want" "$have" | sort -V | head -n1) == "$want" ]] ||
 		die "Go $have is older than the $want that ${gomod#"${root:-}/"} needs: install Go >= $want (https://go.dev/dl/)"
+}
+
+# make_venv DIR PYTHON PIP_INSTALL_ARGS…: a virtual environment in DIR made by PYTHON, with
+# `pip install PIP_INSTALL_ARGS` run in it (from PyPI, or PIP_INDEX_URL); fails naming the cause.
+make_venv() {
+	local dir=$1 python=$2 log_file
+	shift 2
+	log_file=$(mktemp)
+	"$python" -m venv "$dir" >"$log_file" 2>&1 || {
+		cat "$log_file" >&2
+		die "\`$python -m venv\` failed: install Python's venv module (Debian: apt-get install python3-venv)"
+	}
+	if ! "$dir/bin/python" -m pip install --no-input --disable-pip-version-check --quiet "$@" >"$log_file" 2>&1; then
+		cat "$log_file" >&2
+		die "pip could not install $* (index: ${PIP_INDEX_URL:-as pip is configured}): check the network or PIP_INDEX_URL"
+	fi
+	rm -f "$log_file"
 }

@@ -12,25 +12,51 @@ import { repoRoot, run, start, type RunResult, type Started } from "../../testin
 export { repoRoot, run, start, type RunResult, type Started };
 
 /**
+ * The last line of a provisioning script's stdout (a directory for PATH); fails with `missing`
+ * and the script's stderr. `onProgress` gets each stderr line as it comes.
+ */
+async function lastLineOf(
+  script: string,
+  args: string[],
+  missing: string,
+  onProgress?: (line: string) => void,
+): Promise<string> {
+  const started = start("bash", [script, ...args], { echo: false, env: process.env });
+  if (onProgress) forEachLine(started.child.stderr, onProgress);
+  const result = await started.result;
+  const lines = result.stdout.trim().split("\n");
+  if (result.code !== 0 || lines.length === 0 || lines.at(-1) === "") {
+    const shown = script.startsWith(repoRoot + path.sep) ? path.relative(repoRoot, script) : script;
+    const command = [shown, ...args].join(" ");
+    throw new Error(`${missing}: ${command} exited ${result.code}\n${result.stderr.trim()}`);
+  }
+  return lines.at(-1) as string;
+}
+
+/**
  * The directory to put first on PATH, from scripts/pulumi-cli.sh: that of a `pulumi` already on
  * PATH, or the per-machine cache, built from Go modules (minutes, once) when missing. It provides
  * `pulumi`, the Node.js and YAML language hosts and the dynamic-provider launcher (with a `pulumi`
  * from PATH but no YAML host there, it holds only the YAML host: the rest stays found on PATH).
- * `onProgress` gets each line the script prints to stderr as it comes (a cold build runs for
- * minutes: the demo shows them rather than sit silent); `script` is for tests.
+ * `variant: "python"`: the same files with the Python language host beside them
+ * (`scripts/pulumi-cli.sh python`). `onProgress` gets each line the script prints to stderr as it
+ * comes (a cold build runs for minutes: the demo shows them rather than sit silent); `script` is
+ * for tests.
  */
 export async function obtainPulumiCli(
-  options: { onProgress?: (line: string) => void; script?: string } = {},
+  options: { onProgress?: (line: string) => void; script?: string; variant?: "python" } = {},
 ): Promise<string> {
   const script = options.script ?? path.join(repoRoot, "scripts", "pulumi-cli.sh");
-  const started = start("bash", [script], { echo: false, env: process.env });
-  if (options.onProgress) forEachLine(started.child.stderr, options.onProgress);
-  const result = await started.result;
-  const lines = result.stdout.trim().split("\n");
-  if (result.code !== 0 || lines.length === 0 || lines.at(-1) === "") {
-    throw new Error(`no Pulumi CLI: scripts/pulumi-cli.sh exited ${result.code}\n${result.stderr.trim()}`);
-  }
-  return lines.at(-1) as string;
+  return lastLineOf(script, options.variant ? [options.variant] : [], "no Pulumi CLI", options.onProgress);
+}
+
+/**
+ * The bin/ of the Python environment that scripts/python-env.sh makes (cached per machine):
+ * `python3` with `pulumi` from PyPI and the SDK from sdk/python. The Python language host runs the
+ * `python3` on PATH: put it first, before `obtainPulumiCli({ variant: "python" })`.
+ */
+export async function obtainPythonEnv(): Promise<string> {
+  return lastLineOf(path.join(repoRoot, "scripts", "python-env.sh"), [], "no Python environment");
 }
 
 /** Calls `each` with every complete line of a stream, as it arrives (and the unterminated rest at its end). */
@@ -63,11 +89,11 @@ export class PulumiStack {
   private constructor(
     readonly programDir: string,
     readonly stackName: string,
-    binDir: string,
+    binDirs: string[],
   ) {
     this.scratch = mkdtempSync(path.join(tmpdir(), "pulumi-termination-"));
     // Node 22 (this process's node) first: the language host and the provider process run `node`.
-    const pathEntries = [binDir, path.dirname(process.execPath), process.env.PATH ?? ""];
+    const pathEntries = [...binDirs, path.dirname(process.execPath), process.env.PATH ?? ""];
     this.env = {
       ...process.env,
       PATH: pathEntries.join(path.delimiter),
@@ -82,9 +108,16 @@ export class PulumiStack {
     };
   }
 
-  /** Creates the stack; its config file lives in the scratch directory, not in the program. */
-  static async create(programDir: string, binDir: string, stackName = "test"): Promise<PulumiStack> {
-    const stack = new PulumiStack(programDir, stackName, binDir);
+  /**
+   * Creates the stack; its config file lives in the scratch directory, not in the program.
+   * `binDir`: the directories to put first on PATH, in order (the CLI's, a Python environment's).
+   */
+  static async create(
+    programDir: string,
+    binDir: string | string[],
+    stackName = "test",
+  ): Promise<PulumiStack> {
+    const stack = new PulumiStack(programDir, stackName, [binDir].flat());
     mkdirSync(path.join(stack.scratch, "state"), { recursive: true });
     await stack.pulumi(["login", stack.env.PULUMI_BACKEND_URL as string]);
     await stack.pulumi(["stack", "init", stackName]);

@@ -1,7 +1,8 @@
 /**
  * End-to-end: the examples run as README says, step by step: examples/yaml-mrs ("From Pulumi
- * YAML", `pulumi preview|up|destroy`) and examples/go-mrs ("From Python, Go, C#, Java", `go run .
- * preview|up|destroy`, the Go SDK through the Automation API). The steps are read from README's
+ * YAML", `pulumi preview|up|destroy`), examples/go-mrs ("From Python, Go, C#, Java", `go run .
+ * preview|up|destroy`, the Go SDK through the Automation API) and examples/python-nodeman (the same
+ * section, `pulumi preview|up|destroy` of a `runtime: python` program on the Python SDK). The steps are read from README's
  * shell block, so that the two cannot drift: its `pulumi config set` lines (the emulator's address
  * swapped for this one's), its preview / up / destroy, and what its comments promise they show. The
  * emulator has the demo seed of `npm run emulator`.
@@ -11,7 +12,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { SeedState } from "../../emulator/seed";
-import { PulumiStack, repoRoot, run } from "../../scripts/lib/pulumi";
+import { obtainPythonEnv, PulumiStack, repoRoot, run } from "../../scripts/lib/pulumi";
 import { whichOnPath } from "../../testing/process";
 import { pulumiCliOrSkip, sharedProgram } from "./program";
 
@@ -39,9 +40,21 @@ interface Example {
   execute(stack: PulumiStack, line: string): Promise<string>;
   /** Skips the suite when a tool it needs is missing outside CI. */
   prerequisite?(context: Mocha.Context): void;
+  /** The directories first on PATH (default: the CLI's), as the README's `export PATH` puts them. */
+  path?(context: Mocha.Context): Promise<string[]>;
+  /** The resource whose preview line README promises, and the emulator route that terminates it. */
+  target: { type: string; route: "mrs.kill" | "nodeman.revoke" };
 }
 
-function describeExample({ example, section, command, execute, prerequisite }: Example): void {
+function describeExample({
+  example,
+  section,
+  command,
+  execute,
+  prerequisite,
+  path: pathOf,
+  target,
+}: Example): void {
   describe(`end-to-end: examples/${example} as README documents it`, function () {
     this.timeout(900_000);
     let emulator: Emulator;
@@ -55,7 +68,7 @@ function describeExample({ example, section, command, execute, prerequisite }: E
 
     before(async function () {
       this.timeout(45 * 60_000);
-      const binDir = await pulumiCliOrSkip(this);
+      const binDirs = pathOf ? await pathOf(this) : [await pulumiCliOrSkip(this)];
       prerequisite?.(this);
       await sharedProgram(); // builds dist/, which the example's plugin path (../../bin) runs
       const seed = JSON.parse(
@@ -64,7 +77,7 @@ function describeExample({ example, section, command, execute, prerequisite }: E
       emulator = await startEmulator({ seed });
       expect(steps.some((s) => s.startsWith("npm run emulator"))).to.equal(true);
       step("pulumi stack init dev");
-      stack = await PulumiStack.create(path.join(repoRoot, "examples", example), binDir, "dev");
+      stack = await PulumiStack.create(path.join(repoRoot, "examples", example), binDirs, "dev");
     });
 
     after(async () => {
@@ -79,12 +92,15 @@ function describeExample({ example, section, command, execute, prerequisite }: E
         const words = line.split("#")[0].trim().split(/\s+/).slice(3);
         const secret = words[0] === "--secret";
         const [key, value] = secret ? words.slice(1) : words;
-        const actual = value === "http://127.0.0.1:8080" ? emulator.url : value;
+        // README's emulator address (alone, or the start of a URL template), this emulator's here.
+        const actual = value.startsWith("http://127.0.0.1:8080")
+          ? emulator.url + value.slice("http://127.0.0.1:8080".length)
+          : value;
         await stack.setConfig({ [key]: actual }, { secret });
       }
     });
 
-    it(`\`${command("preview")}\` shows the documented line under the resource, and kills nothing`, async () => {
+    it(`\`${command("preview")}\` shows the documented line under the resource, and terminates nothing`, async () => {
       const promised = commentOf(step(command("preview"))); // "under nightly: MRS job …: will be killed"
       const [, name, line] = /^under (\S+): (.*)$/.exec(promised) ?? [];
       expect(line, `README's preview comment: ${promised}`).to.be.a("string");
@@ -97,28 +113,30 @@ function describeExample({ example, section, command, execute, prerequisite }: E
         line.replace(" at 127.0.0.1:8080:", ` at ${new URL(emulator.url).host}:`),
       ).replace(/ for \d+\S* at /, " for \\d+[hms][\\dm]* at ");
       expect(diagnostics).to.match(
-        new RegExp(`${escape(`termination:index:MrsJobTermination (${name}):`)}\n {4}${promisedLine}\n`),
+        new RegExp(`${escape(`${target.type} (${name}):`)}\n {4}${promisedLine}\n`),
       );
-      expect(emulator.requests({ route: "mrs.kill" })).to.deep.equal([]);
+      expect(emulator.requests({ route: target.route })).to.deep.equal([]);
     });
 
-    it(`\`${command("up")}\` kills the job once, with the documented outputs`, async () => {
+    it(`\`${command("up")}\` terminates once, with the documented outputs`, async () => {
       const promised = commentOf(step(command("up"))); // "outputs: stateBefore RUNNING, outcome terminated, …"
       const expected = Object.fromEntries(
         promised
           .replace(/^outputs:\s*/, "")
           .split(/,\s*/)
-          .map((pair) => pair.split(/\s+/)),
+          .map((pair) => pair.split(/\s+/))
+          // A number in the comment is a number output (a count).
+          .map(([key, value]) => [key, /^\d+$/.test(value) ? Number(value) : value]),
       );
       expect(Object.keys(expected).length).to.be.greaterThan(0);
       await execute(stack, step(command("up")));
       expect(await stack.outputs()).to.deep.equal(expected);
-      expect(emulator.effectiveCount("mrs.kill")).to.equal(1);
+      expect(emulator.effectiveCount(target.route)).to.equal(1);
     });
 
-    it(`\`${command("destroy")}\` sends nothing that kills`, async () => {
+    it(`\`${command("destroy")}\` sends nothing that terminates`, async () => {
       await execute(stack, step(command("destroy")));
-      expect(emulator.requests({ route: "mrs.kill" })).to.have.length(1);
+      expect(emulator.requests({ route: target.route })).to.have.length(1);
     });
   });
 }
@@ -131,6 +149,7 @@ describeExample({
   section: "From Pulumi YAML",
   command: (op) => `pulumi ${op}`,
   execute: async (stack, line) => (await stack.pulumi(wordsOf(line).slice(1))).output,
+  target: { type: "termination:index:MrsJobTermination", route: "mrs.kill" },
 });
 
 describeExample({
@@ -150,9 +169,23 @@ describeExample({
     if (result.code !== 0) throw new Error(`${line} exited ${result.code}:\n${result.output}`);
     return result.output;
   },
+  target: { type: "termination:index:MrsJobTermination", route: "mrs.kill" },
   prerequisite: (context) => {
     if (whichOnPath("go", process.env) || process.env.CI === "true") return;
     console.log("      skipped: `go` is not on PATH. Install Go to run examples/go-mrs.");
     context.skip();
   },
+});
+
+describeExample({
+  example: "python-nodeman",
+  section: "From Python, Go, C#, Java",
+  command: (op) => `pulumi ${op}`,
+  execute: async (stack, line) => (await stack.pulumi(wordsOf(line).slice(1))).output,
+  // README's PATH: the environment's python3 (pulumi, pulumi_termination), then the CLI with the Python host.
+  path: async (context) => {
+    const cli = await pulumiCliOrSkip(context, "python");
+    return [await obtainPythonEnv(), cli];
+  },
+  target: { type: "termination:index:NodemanTaskTermination", route: "nodeman.revoke" },
 });

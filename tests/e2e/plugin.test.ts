@@ -6,15 +6,12 @@
  * stack config. The emulator's request log is the witness. The cases run in order on one stack.
  */
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { rmSync } from "node:fs";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { RecordedRequest } from "../../emulator/requestLog";
 import { createYamlProject, PulumiStack } from "../../scripts/lib/pulumi";
-import { installPackages, packRepository, pulumiVersion } from "../../testing/pack";
 import { accessKey, baseSeed, clusterId, findSecrets, projectId, secrets } from "../helpers/fixtures";
-import { diagnosticsOf, instanceStatuses, pulumiCliOrSkip, sharedProgram } from "./program";
+import { diagnosticsOf, installedPlugin, instanceStatuses, pulumiCliOrSkip } from "./program";
 
 /** The program; `pluginDir` holds `pulumi-resource-termination`. */
 function program(pluginDir: string): string {
@@ -88,7 +85,6 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
   let emulator: Emulator;
   let stack: PulumiStack;
   let programDir: string;
-  let installed: string;
 
   const kills = () => emulator.requests({ route: "mrs.kill" }).length;
   const revokes = () => emulator.requests({ route: "nodeman.revoke" }).length;
@@ -107,13 +103,8 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
   before(async function () {
     this.timeout(45 * 60_000);
     const binDir = await pulumiCliOrSkip(this);
-    // The plugin as npm installs it: node_modules/pulumi-termination/bin of the packed tarball,
-    // in a project of its own (the shared program's install changes version in another test).
-    await sharedProgram(); // builds dist/
-    installed = mkdtempSync(path.join(tmpdir(), "pulumi-termination-plugin-app-"));
-    writeFileSync(path.join(installed, "package.json"), JSON.stringify({ name: "app", private: true }));
-    await installPackages(installed, [await packRepository(installed), `@pulumi/pulumi@${pulumiVersion()}`]);
-    const pluginDir = path.join(installed, "node_modules", "pulumi-termination", "bin");
+    // The plugin as npm installs it: node_modules/pulumi-termination/bin of the packed tarball.
+    const pluginDir = await installedPlugin();
     emulator = await startEmulator({ seed: baseSeed() });
     programDir = createYamlProject(program(pluginDir), "yaml-plugin");
     stack = await PulumiStack.create(programDir, binDir, "plugin");
@@ -142,7 +133,6 @@ describe("end-to-end: a Pulumi YAML program through the provider plugin", functi
     await emulator?.close();
     stack?.dispose();
     if (programDir) rmSync(programDir, { recursive: true, force: true });
-    if (installed) rmSync(installed, { recursive: true, force: true });
   });
 
   it("1. preview: each line under its own resource, one read per target, no kill or revoke", async () => {

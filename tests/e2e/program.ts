@@ -73,9 +73,9 @@ export const nodemanInstances = tasks?.instances;
  * The directory of the Pulumi CLI (scripts/pulumi-cli.sh). Outside CI a missing CLI skips the
  * calling suite with a message; with CI=true it fails it.
  */
-export async function pulumiCliOrSkip(context: Mocha.Context): Promise<string> {
+export async function pulumiCliOrSkip(context: Mocha.Context, variant?: "python"): Promise<string> {
   try {
-    return await obtainPulumiCli();
+    return await obtainPulumiCli({ variant });
   } catch (error) {
     if (process.env.CI === "true") throw error;
     console.log(
