@@ -1,8 +1,9 @@
 /**
- * End-to-end: the examples run as README says, step by step: examples/yaml-mrs ("From Pulumi
- * YAML", `pulumi preview|up|destroy`), examples/go-mrs ("From Python, Go, C#, Java", `go run .
- * preview|up|destroy`, the Go SDK through the Automation API) and examples/python-nodeman (the same
- * section, `pulumi preview|up|destroy` of a `runtime: python` program on the Python SDK). The steps are read from README's
+ * End-to-end: the examples run as their pages say, step by step: examples/yaml-mrs (README, "From
+ * Pulumi YAML", `pulumi preview|up|destroy`), examples/go-mrs (docs/sdks.md, "Go, step by step",
+ * `go run . preview|up|destroy`, the Go SDK through the Automation API) and examples/python-nodeman
+ * (docs/sdks.md, "Python, step by step", `pulumi preview|up|destroy` of a `runtime: python` program
+ * on the Python SDK). The steps are read from the page's
  * shell block, so that the two cannot drift: its `pulumi config set` lines (the emulator's address
  * swapped for this one's), its preview / up / destroy, and what its comments promise they show. The
  * emulator has the demo seed of `npm run emulator`.
@@ -16,14 +17,14 @@ import { obtainPythonEnv, PulumiStack, repoRoot, run } from "../../scripts/lib/p
 import { whichOnPath } from "../../testing/process";
 import { pulumiCliOrSkip, sharedProgram } from "./program";
 
-/** README's first shell block under "## `section`" that runs examples/`example`. */
-function documentedSteps(section: string, example: string): string[] {
-  const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+/** The first shell block under "## `section`" of `doc` (README.md, or a page of docs/) that runs examples/`example`. */
+function documentedSteps(doc: string, section: string, example: string): string[] {
+  const readme = readFileSync(path.join(repoRoot, doc), "utf8");
   const text = readme.split(`\n## ${section}\n`)[1]?.split("\n## ")[0] ?? "";
   const block = [...text.matchAll(/```sh\n([\s\S]*?)```/g)]
     .map((m) => m[1])
     .find((b) => b.includes(`cd examples/${example}`));
-  if (!block) throw new Error(`README "${section}" has no shell block that runs examples/${example}`);
+  if (!block) throw new Error(`${doc} "${section}" has no shell block that runs examples/${example}`);
   return block.split("\n").filter((line) => line.trim() !== "");
 }
 
@@ -33,6 +34,8 @@ const commentOf = (line: string) => line.split(/\s#\s/)[1]?.trim() ?? "";
 interface Example {
   /** Its folder under examples/. */
   example: string;
+  /** Where its steps are documented: README.md (the default) or a page of docs/, and the section. */
+  doc?: string;
   section: string;
   /** The documented command of an operation: `pulumi preview`, `go run . preview`. */
   command(op: "preview" | "up" | "destroy"): string;
@@ -48,6 +51,7 @@ interface Example {
 
 function describeExample({
   example,
+  doc = "README.md",
   section,
   command,
   execute,
@@ -55,11 +59,11 @@ function describeExample({
   path: pathOf,
   target,
 }: Example): void {
-  describe(`end-to-end: examples/${example} as README documents it`, function () {
+  describe(`end-to-end: examples/${example} as ${doc} documents it`, function () {
     this.timeout(900_000);
     let emulator: Emulator;
     let stack: PulumiStack;
-    const steps = documentedSteps(section, example);
+    const steps = documentedSteps(doc, section, example);
     const step = (text: string) => {
       const line = steps.find((s) => s.startsWith(`${text} `) || s === text);
       if (!line) throw new Error(`README's steps have no \`${text}\``);
@@ -154,7 +158,8 @@ describeExample({
 
 describeExample({
   example: "go-mrs",
-  section: "From Python, Go, C#, Java",
+  doc: "docs/sdks.md",
+  section: "Go, step by step",
   command: (op) => `go run . ${op}`,
   // `go run . OP` as documented, told where the stack's config is (the test keeps it out of the example).
   execute: async (stack, line) => {
@@ -179,7 +184,8 @@ describeExample({
 
 describeExample({
   example: "python-nodeman",
-  section: "From Python, Go, C#, Java",
+  doc: "docs/sdks.md",
+  section: "Python, step by step",
   command: (op) => `pulumi ${op}`,
   execute: async (stack, line) => (await stack.pulumi(wordsOf(line).slice(1))).output,
   // README's PATH: the environment's python3 (pulumi, pulumi_termination), then the CLI with the Python host.
