@@ -179,7 +179,10 @@ export async function startResourceManager(options: { ha?: boolean; startTimeout
     },
     async failover() {
       child.stdin?.write("failover\n");
-      const answer = JSON.parse(await nextLine(60_000)) as { active?: string; error?: string };
+      const line = await nextLine(60_000).catch((error: Error) => {
+        throw new Error(`failover: ${error.message}\n${tail()}`, { cause: error });
+      });
+      const answer = JSON.parse(line) as { active?: string; error?: string };
       if (!answer.active) throw new Error(`failover: ${answer.error}`);
       active = answer.active;
       return active;

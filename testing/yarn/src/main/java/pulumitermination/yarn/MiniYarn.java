@@ -133,10 +133,23 @@ public final class MiniYarn {
     return "http://127.0.0.1:" + address.substring(address.lastIndexOf(':') + 1);
   }
 
+  /**
+   * A free port below the kernel's ephemeral range (32768 and up on Linux): the standby RM binds
+   * its ports only when it becomes active, at a failover minutes later, and a port picked from the
+   * ephemeral range can meanwhile be taken by any outgoing connection on the machine (the RM then
+   * fails its transition and exits).
+   */
   private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20000 + random.nextInt(12000);
+      try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (java.io.IOException inUse) {
+        // taken: try another
+      }
     }
+    throw new java.io.IOException("no free port from 20000 to 31999 on 127.0.0.1");
   }
 
   /** What an AM container needs to find the scheduler: its address (per RM id in HA mode). */
