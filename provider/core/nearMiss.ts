@@ -65,7 +65,9 @@ export function nearestName(name: string, known: readonly string[]): string | un
 /**
  * The setting of ours that `name` misspells, in a namespace shared with other providers: undefined
  * when `name` is one of ours, exactly a real setting of another provider (`others`, in camelCase or
- * snake_case), or not a typo of any of ours. The closest of ours wins.
+ * snake_case), nearer to one of theirs that is not ours than to any of ours (`Regional` misspells
+ * the Huawei Cloud provider's `regional`, not our `region`), or not a typo of any of ours. The
+ * closest of ours wins.
  */
 export function misspelledOf(
   name: string,
@@ -75,5 +77,9 @@ export function misspelledOf(
   if (ours.includes(name) || others.some((other) => name === other || name === snakeCase(other)))
     return undefined;
   const typos = ours.filter((candidate) => isTypoOf(name, candidate));
-  return typos.length === 0 ? undefined : nearestName(name, typos);
+  if (typos.length === 0) return undefined;
+  const meant = nearestName(name, typos) as string;
+  const distance = (other: string) => editDistance(folded(name), folded(other));
+  const theirs = others.filter((other) => !ours.includes(other));
+  return theirs.some((other) => distance(other) < distance(meant)) ? undefined : meant;
 }

@@ -190,7 +190,8 @@ export function checkProviderConfig(news: Record<string, unknown>): CheckFailure
       }
       const table = credentialObjects[key as ObjectName];
       for (const [name, item] of Object.entries(value)) {
-        if (!(name in table)) {
+        // Own keys only: `constructor` or `toString` is in every object, and no setting of ours.
+        if (!Object.hasOwn(table, name)) {
           failures.push({
             property: `${key}.${name}`,
             reason: `unknown setting: did you mean \`${key}.${nearestName(name, Object.keys(table))}\`? (a misspelled setting is refused, not ignored; expected one of ${Object.keys(table).join(", ")})`,
@@ -201,7 +202,7 @@ export function checkProviderConfig(news: Record<string, unknown>): CheckFailure
       }
       continue;
     }
-    const property = terminationProperties[key];
+    const property = Object.hasOwn(terminationProperties, key) ? terminationProperties[key] : undefined;
     if (!property) {
       const known = [...objectNames, ...Object.keys(terminationProperties)];
       failures.push({
@@ -245,12 +246,18 @@ export function markSecrets(news: Record<string, unknown>): Record<string, unkno
   const marked = { ...news };
   for (const name of objectNames) {
     const value = asObject(news[name]);
+    // JSON text that does not parse (check refuses it) may still hold a secret: marked whole.
+    if (typeof value === "string" && value !== UNKNOWN) marked[name] = secretValue(value);
     if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
     const table = credentialObjects[name];
     marked[name] = Object.fromEntries(
       Object.entries(value).map(([key, item]) => [
         key,
-        table[key]?.secret && item !== UNKNOWN && item !== null && item !== undefined
+        Object.hasOwn(table, key) &&
+        table[key].secret &&
+        item !== UNKNOWN &&
+        item !== null &&
+        item !== undefined
           ? secretValue(item)
           : item,
       ]),
@@ -270,7 +277,8 @@ export function configSource(args: Record<string, unknown>): ConfigSource {
     const value = asObject(args[name]);
     if (typeof value !== "object" || value === null) continue;
     const table = credentialObjects[name];
-    for (const [key, item] of Object.entries(value)) if (table[key]) put(table[key].spec, item);
+    for (const [key, item] of Object.entries(value))
+      if (Object.hasOwn(table, key)) put(table[key].spec, item);
   }
   for (const [key, property] of Object.entries(terminationProperties)) put(property.spec, args[key]);
   return { get: (key) => flat.get(key), names: pluginNames };

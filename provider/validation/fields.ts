@@ -116,7 +116,7 @@ function checkField(spec: FieldSpec, value: unknown): string | undefined {
 export function validateFields(news: object, table: FieldTable): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(news)) {
-    if (!(key in table) && !engineKeys.has(key)) {
+    if (!Object.hasOwn(table, key) && !engineKeys.has(key)) {
       failures.push({
         property: key,
         reason: `unknown argument; expected one of ${Object.keys(table).join(", ")}`,

@@ -216,6 +216,44 @@ describe("provider plugin over gRPC", () => {
     );
   });
 
+  it("refuses a setting named like a member every object has (constructor, toString), in an object or at the top: never taken for a setting, Configure never crashes on it", async () => {
+    const args = providerArgs(huaweiConfig(emulator.url), ["secretKey"]);
+    Reflect.set(args.huaweicloud as object, "constructor", "x");
+    args.blueking = JSON.stringify({ toString: "y" });
+    Reflect.set(args, "hasOwnProperty", "1");
+    const response = await plugin.call(
+      plugin.client.checkConfig,
+      new provproto.CheckRequest()
+        .setUrn("urn:pulumi:dev::p::pulumi:providers:termination::x")
+        .setNews(struct(args)),
+    );
+    expect(
+      response
+        .getFailuresList()
+        .map((f) => failureName({ property: f.getProperty(), reason: f.getReason() })),
+    ).to.have.members(["huaweicloud.constructor", "blueking.toString", "hasOwnProperty"]);
+    // The engine configures a provider whose CheckConfig it did not stop on (an older engine, a
+    // failed check ignored): the unknown member is left out, not dereferenced.
+    const configured = await plugin.call(
+      plugin.client.configure,
+      new provproto.ConfigureRequest().setArgs(struct(args)),
+    );
+    expect(configured.getAcceptsecrets()).to.equal(false);
+  });
+
+  it("answers CheckConfig with an object setting whose JSON text does not parse marked secret whole: it may hold a secret", async () => {
+    const text = `{"accessKey":"AK","secretKey":"${secrets.secretKey}"`;
+    const response = await plugin.call(
+      plugin.client.checkConfig,
+      new provproto.CheckRequest()
+        .setUrn("urn:pulumi:dev::p::pulumi:providers:termination::x")
+        .setNews(struct({ huaweicloud: text })),
+    );
+    expect(response.getFailuresList().map((f) => f.getProperty())).to.deep.equal(["huaweicloud"]);
+    expect(response.getInputs()?.toJavaScript()).to.deep.equal({ huaweicloud: secret(text) });
+    expect(findSecrets(response.getFailuresList().map((f) => f.getReason()))).to.deep.equal([]);
+  });
+
   it("names its own settings in the advice of an API error: huaweicloud.accessKey, not huaweicloud:accessKey (issue 16.8)", async () => {
     await configure(plugin, {
       ...huaweiConfig(emulator.url),

@@ -192,6 +192,35 @@ describe("MrsJobTermination batches whose kills partly failed", () => {
     );
   });
 
+  for (const waitForTermination of [true, false])
+    it(`a job whose kill failed and that is deleted since (0176) runs no more: the next up completes the record (waitForTermination: ${waitForTermination})`, async () => {
+      emulator = await startEmulator({ seed: seedWith([running("jA"), running("jB")]) });
+      failFirstKill();
+      const { provider } = await testProvider(mrsTarget, config(emulator.url), { timeScale: 0.01 });
+      const inputs = { ...batch, waitForTermination };
+      const first = (await caught(provider.create(inputs))) as TerminationIncompleteError;
+      expect(first.properties.failedJobExecutionIds).to.deep.equal(["jA"]);
+      // jA is deleted (MRS keeps a job's record for a while only); jB stays, killed.
+      emulator.seed(seedWith([running("jB", { job_state: "KILLED", job_result: "KILLED" })]));
+      const { props } = await provider.read(first.id, first.properties);
+      expect((await provider.diff(first.id, props, inputs)).changes).to.equal(true);
+      emulator.clearRequests();
+      const next = await provider.update(first.id, props, inputs).then(
+        ({ outs }) => outs,
+        (error: Error) => error.message,
+      );
+      expect(next, String(next)).to.be.an("object");
+      const outs = next as Awaited<ReturnType<typeof provider.update>>["outs"];
+      expect(outs.failedJobExecutionIds).to.deep.equal([]);
+      expect(outs.killedJobExecutionIds).to.deep.equal(["jB"]);
+      expect(outs.jobs.find((j: { jobExecutionId: string }) => j.jobExecutionId === "jA")).to.include({
+        gone: true,
+      });
+      expect(outs.outcome).to.equal(waitForTermination ? "terminated" : "requested");
+      expect((await provider.diff(first.id, outs, inputs)).changes).to.equal(false);
+      expect(effectiveKills()).to.deep.equal([]);
+    });
+
   it("refresh shows a job whose kill failed as it runs", async () => {
     emulator = await startEmulator({ seed: seedWith([running("jA"), running("jB")]) });
     failFirstKill();

@@ -76,6 +76,24 @@ describe("MrsJobTermination: what a kill's answer means", () => {
       expect(jobStateOf(emulator, "jA")).to.equal("KILLED");
     });
 
+    it("one job deleted since (0176): the next up ends terminated and gone, not failing on it for ever", async () => {
+      emulator = await startEmulator({ seed: seedWithJobs([runningJob("jA")]) });
+      emulator.injectFault({ route: "mrs.kill", times: 2, fault: { kind: "reset" } });
+      const { provider } = await testProvider(mrsTarget, config(emulator.url), { timeScale: 0.01 });
+      const inputs = { clusterId, jobExecutionId: "jA" };
+      const error = await incompleteCreate(provider, inputs);
+      expect(error.properties.uncertainJobExecutionIds).to.deep.equal(["jA"]);
+      emulator.seed(seedWithJobs([]));
+      const next = await provider.update(error.id, error.properties as Props, inputs).then(
+        ({ outs }) => outs,
+        (failure: Error) => failure.message,
+      );
+      expect(next, String(next)).to.be.an("object");
+      expect(next).to.include({ outcome: "terminated", targetGone: true });
+      expect((next as Props).failedJobExecutionIds).to.deep.equal([]);
+      expect(kills()).to.have.length(2);
+    });
+
     it("a gateway's 502 on every attempt may hide a kill that ran: recorded, not dropped", async () => {
       emulator = await startEmulator({ seed: seedWithJobs([runningJob("jA")]) });
       emulator.injectFault({ route: "mrs.kill", times: 2, fault: { kind: "status", status: 502 } });

@@ -155,6 +155,29 @@ describe("YARN: YarnApplicationTermination against the emulator", () => {
     expect(await provider.diff(resourceId, updated.outs, inputs)).to.deep.include({ changes: false });
   });
 
+  it("an application whose kill may not have arrived and that the RM forgets since (404): the next up completes the record, not fails for ever", async () => {
+    await start([{ name: "job" }]);
+    emulator!.injectFault({ route: "yarn.kill", fault: { kind: "reply", status: 200, body: {} } });
+    const { provider } = await testProvider(yarnTarget, config());
+    const inputs = { applicationId: id(1), waitTimeoutSeconds: 2 };
+    const error = (await caught(provider.create(inputs))) as TerminationIncompleteError;
+    expect(error.properties.failedApplicationIds).to.deep.equal([id(1)]);
+    // The RM restarts without its application history (or ages the application out): 404 for it.
+    emulator!.seed({ yarn: { clusterTimestamp: ts, applications: [] } });
+    const refreshed = (await provider.read(error.id, error.properties)).props ?? {};
+    expect((await provider.diff(error.id, refreshed, inputs)).changes).to.equal(true);
+    const next = await provider.update(error.id, refreshed, inputs).then(
+      ({ outs }) => outs,
+      (failure: Error) => failure.message,
+    );
+    expect(next, String(next)).to.be.an("object");
+    const outs = next as Awaited<ReturnType<typeof provider.update>>["outs"];
+    expect(outs.failedApplicationIds).to.deep.equal([]);
+    expect(outs.outcome).to.equal("terminated");
+    expect(outs.targetGone).to.equal(true);
+    expect(await provider.diff(error.id, outs, inputs)).to.deep.include({ changes: false });
+  });
+
   it("a state read answered 200 with no state fails the wait with a clear message, not a hang", async () => {
     await start([{ name: "job" }]);
     emulator!.injectFault({

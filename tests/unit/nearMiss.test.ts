@@ -45,6 +45,14 @@ describe("misspelled settings (core/nearMiss.ts)", () => {
     ["huaweicloud", "endpoints", undefined],
     ["huaweicloud", "maxRetries", undefined],
     ["huaweicloud", "enterpriseProjectId", undefined],
+    // Near misses of the Huawei Cloud provider's own settings, nearer to them than to ours: theirs to
+    // refuse (the bridged provider does), not a typo of `region` failing every termination.
+    ["huaweicloud", "Regional", undefined],
+    ["huaweicloud", "REGIONAL", undefined],
+    ["huaweicloud", "regionall", undefined],
+    ["huaweicloud", "regioanl", undefined],
+    // As near to ours as to theirs: ours, since a typo there would send the kill elsewhere.
+    ["huaweicloud", "regiona", "region"],
     // Unrelated names stay unrelated.
     ["huaweicloud", "ecsEndpoint", undefined],
     ["huaweicloud", "clouds", "cloud"],

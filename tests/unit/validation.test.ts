@@ -29,6 +29,12 @@ describe("field validation", () => {
     ["too many", { id: 1, ids: ["a", "b", "c", "d"] }, ["ids"]],
     ["enum typo", { id: 1, mode: "A" }, ["mode"]],
     ["unknown key", { id: 1, extra: true }, ["extra"]],
+    // Keys every object has are no fields: a program (YAML, a plain JS object) can still pass them.
+    [
+      "key named like an Object member",
+      JSON.parse('{"id":1,"constructor":"x","toString":1}'),
+      ["constructor", "toString"],
+    ],
     ["engine key", { id: 1, __provider: "x" }, []],
     ["unknown values in preview", { id: UNKNOWN, name: UNKNOWN, ids: [UNKNOWN, "a"], mode: UNKNOWN }, []],
   ];

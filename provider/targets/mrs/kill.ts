@@ -137,7 +137,9 @@ export interface Batch {
 
 /**
  * Kills each job once. One job's failure does not stop the others nor hide the kills already sent.
- * A job a selector listed that is gone by the time of its kill (0176) is no longer running: dropped.
+ * A job a selector listed that is gone by the time of its kill (0176) is no longer running: dropped;
+ * so is one a resume retries (`resuming`), which existed when create read it: retrying its kill
+ * could never succeed, and would fail every later `pulumi up`.
  * `earlierLost`: the jobs whose earlier kill may have arrived; one found KILLED counts as killed.
  */
 export async function killEach(
@@ -146,6 +148,7 @@ export async function killEach(
   session: Session,
   ids: string[],
   earlierLost: ReadonlySet<string> = new Set(),
+  resuming = false,
 ): Promise<Batch> {
   const batch: Batch = {
     jobs: [],
@@ -184,9 +187,9 @@ export async function killEach(
       batch.killed.push(id);
       if (result.requestId) batch.requestIds.push(result.requestId);
     } catch (error) {
-      if (inputs.jobSelector && isApiError(error) && error.code === codes.jobNotFound) {
+      if ((inputs.jobSelector || resuming) && isApiError(error) && error.code === codes.jobNotFound) {
         session.reporter.info(
-          `${describe(inputs)}: job-execution ${id} is gone since it was listed; skipped`,
+          `${describe(inputs)}: job-execution ${id} is gone since it was ${resuming ? "recorded" : "listed"}; skipped, nothing of it runs`,
         );
         continue;
       }

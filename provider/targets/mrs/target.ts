@@ -135,12 +135,15 @@ async function resume(
   const retry = toRetry(record);
   if (retry.length === 0) return { details: {} };
   const earlierLost = new Set(record.uncertainJobExecutionIds ?? []);
-  const batch = await killEach(record, settings, session, retry, earlierLost);
+  const batch = await killEach(record, settings, session, retry, earlierLost, true);
   const retried = new Map(batch.jobs.map((job) => [job.jobExecutionId, job]));
   const recorded = record.jobs ?? [];
   const jobs = [
-    ...recorded.flatMap((job) =>
-      !retry.includes(job.jobExecutionId) ? [job] : (retried.get(job.jobExecutionId) ?? []),
+    // A retried job that killEach skipped is gone (0176): it keeps what was last seen, marked so.
+    ...recorded.map((job) =>
+      !retry.includes(job.jobExecutionId)
+        ? job
+        : (retried.get(job.jobExecutionId) ?? { ...job, gone: true as const }),
     ),
     // A job an older record left out of `jobs`.
     ...batch.jobs.filter((job) => !recorded.some((known) => known.jobExecutionId === job.jobExecutionId)),

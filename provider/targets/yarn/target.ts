@@ -184,7 +184,9 @@ const isNotFound = (error: unknown) =>
 
 /**
  * Kills each application once. One application's failure does not stop the others nor hide the
- * kills already sent. One a selector listed that is gone by the time of its kill is dropped.
+ * kills already sent. One a selector listed that is gone by the time of its kill is dropped; so is
+ * one a resume retries (`resuming`), which the RM had when create met it: it has forgotten it since
+ * (a restart, or max-completed-applications), and a retried kill could never succeed.
  */
 async function killEach(
   inputs: Inputs,
@@ -192,6 +194,7 @@ async function killEach(
   session: Session,
   ids: string[],
   earlierLost: ReadonlySet<string> = new Set(),
+  resuming = false,
 ): Promise<Batch> {
   const batch: Batch = { apps: [], killed: [], failed: [], uncertain: [], failures: [], errors: [] };
   for (const [index, id] of ids.entries()) {
@@ -217,8 +220,10 @@ async function killEach(
         batch.errors.push(result.error);
       } else if (result.outcome === "killed") batch.killed.push(id);
     } catch (error) {
-      if (inputs.applicationSelector && isNotFound(error)) {
-        session.reporter.info(`${describe(inputs)}: application ${id} is gone since it was listed; skipped`);
+      if ((inputs.applicationSelector || resuming) && isNotFound(error)) {
+        session.reporter.info(
+          `${describe(inputs)}: application ${id} is gone since it was ${resuming ? "recorded" : "listed"}; skipped, nothing of it runs`,
+        );
         continue;
       }
       batch.apps.push({ applicationId: id });
@@ -281,11 +286,14 @@ async function resume(
 ): Promise<ResumeResult<YarnDetails>> {
   const retry = record.failedApplicationIds ?? [];
   if (retry.length === 0) return { details: {} };
-  const batch = await killEach(record, settings, session, retry, new Set(retry));
+  const batch = await killEach(record, settings, session, retry, new Set(retry), true);
   const retried = new Map(batch.apps.map((app) => [app.applicationId, app]));
   const recorded = record.applications ?? [];
-  const apps = recorded.flatMap((app) =>
-    !retry.includes(app.applicationId) ? [app] : [retried.get(app.applicationId) ?? app],
+  // A retried application that killEach skipped is gone: it keeps what was last seen, marked so.
+  const apps = recorded.map((app) =>
+    !retry.includes(app.applicationId)
+      ? app
+      : (retried.get(app.applicationId) ?? { ...app, gone: true as const }),
   );
   return {
     details: {
