@@ -20,7 +20,7 @@ export function benchSeed(n: number): SeedState {
   const seed = baseSeed();
   seed.huawei!.projects![projectId].clusters[clusterId].jobs = Array.from({ length: n }, (_, i) => ({
     job_id: jobId(i),
-    job_name: `bench job ${i}`,
+    job_name: `bench-job-${i}`,
     job_state: "RUNNING" as const,
     job_result: "UNDEFINED" as const,
   }));

@@ -191,6 +191,12 @@ async function main() {
   console.log(report);
   log("wrote BENCHMARKS.md");
   if (!argv.includes("--keep-temp")) removeScratchDirs();
+  // A section that failed is in the report, and the run says so by its exit status too.
+  const failed = results.notes.filter((note) => note.includes(" failed: ")).length;
+  if (failed > 0) {
+    log(`${failed} section(s) failed: see the notes at the top of BENCHMARKS.md`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {
