@@ -44,7 +44,7 @@ const probe = String.raw`
 const path = require("path");
 const [pkg, pulumiPath, mode] = process.argv.slice(2);
 const pulumi = require(pulumiPath);
-const { serializableProvider } = require(path.join(pkg, "serializable.js"));
+const { serializableProvider } = require(path.join(pkg, "core", "serializable.js"));
 const deep = (text) => [...new Set(text.match(/node_modules|\/dist\/|\.cjs/g) || [])];
 const serialize = async (label, make) => {
   try {
@@ -60,8 +60,8 @@ const serialize = async (label, make) => {
 // Naive: an object literal whose methods use the package's lifecycle and MRS target, imported
 // from its files and captured by value (not loaded by name in the provider process).
 const naive = () => {
-  const { mrsTarget } = require(path.join(pkg, "targets", "mrs.js"));
-  const { TerminationProvider } = require(path.join(pkg, "lifecycle.js"));
+  const { mrsTarget } = require(path.join(pkg, "targets", "mrs", "target.js"));
+  const { TerminationProvider } = require(path.join(pkg, "core", "provider.js"));
   let instance;
   const p = () => {
     if (!instance) instance = new TerminationProvider(mrsTarget);
