@@ -5,7 +5,7 @@
  * inputs match the program's and the next `up` has nothing to change. `@<epoch ms>` ends the ids that
  * create records: such an id imports as the path it carries. Pure: nothing is read here.
  */
-import { ImportIdError } from "../errors";
+import { ImportIdError, TerminationError } from "../errors";
 import { validateFields, type FieldSpec } from "../validation/fields";
 import type { Target } from "./contract";
 
@@ -67,4 +67,16 @@ export function idList(text: string, what: string): string[] | string {
   const ids = text.split(",");
   if (ids.some((part) => part === "")) return `an empty ${what} in ${JSON.stringify(text)}`;
   return ids;
+}
+
+/**
+ * The refusal of an import whose targets still run: nothing terminated them, so there is no
+ * termination to record. One wording for every target; `running` names what runs, `terminate` is
+ * the target's verb ("kill", "revoke").
+ */
+export function stillRunning(subject: string, running: string, terminate: string): TerminationError {
+  return new TerminationError(
+    `${subject}: ${running}: still running, and nothing has terminated it, so there is no termination to import; nothing was sent. ` +
+      `Declare the resource without \`import\` and run \`pulumi up\` to ${terminate} it, or import once it has stopped.`,
+  );
 }

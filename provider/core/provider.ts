@@ -12,7 +12,7 @@
  * A target (NodeMan, MRS) supplies only its fields, its request and its status reading.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { ConfigurationError } from "../errors";
+import { ConfigurationError, TerminationError } from "../errors";
 import { createHttpClient, type HttpClient } from "../http/client";
 import { parseHttpSettings, type HttpSettings } from "../http/settings";
 import {
@@ -23,7 +23,6 @@ import {
   valueOf,
   type CheckFailure,
 } from "../validation/fields";
-import { TerminationError } from "../errors";
 import type { EngineValues, Recorded, Session, Target } from "./contract";
 import { parseImportId } from "./importId";
 import { consoleReporter, type Reporter } from "./reporter";
@@ -251,10 +250,11 @@ export class TerminationProvider<
     news: EngineValues<Inputs>,
   ): Promise<dynamic.DiffResult> {
     const { changes, replaces } = diffFields(olds, news, this.target.fields);
-    const incomplete = replaces.length === 0 ? this.unfinished(this.updated(olds, news)) : undefined;
+    const record = this.updated(olds, news);
+    const incomplete = replaces.length === 0 ? this.unfinished(record) : undefined;
     if (incomplete)
       this.reporter.warn(
-        `${this.target.describe(this.updated(olds, news))}: incomplete: ${incomplete}. ` +
+        `${this.target.describe(record)}: incomplete: ${incomplete}. ` +
           "`pulumi up` resumes it (an update: what went through is not sent again)",
       );
     return {

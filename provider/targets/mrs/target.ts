@@ -14,7 +14,7 @@ import type {
   StartResult,
   Target,
 } from "../../core/contract";
-import { idList } from "../../core/importId";
+import { idList, stillRunning } from "../../core/importId";
 import { TerminationProvider } from "../../core/provider";
 import type { SettingsContext } from "../../core/settings";
 import { isApiError, TerminationError } from "../../errors";
@@ -292,9 +292,10 @@ const importing: ImportSupport<MrsJobTerminationInputs, MrsSettings, MrsDetails>
     for (const id of ids) jobs.push(jobState(id, await getJob(session, settings, inputs.clusterId, id)));
     const running = jobs.filter((job) => !isFinal({ job_state: job.jobState }));
     if (running.length > 0)
-      throw new TerminationError(
-        `${describe(inputs)}: ${running.map((job) => `job ${job.jobExecutionId} is ${job.jobState}`).join(", ")}: nothing has terminated it, so there is no termination to import; nothing was sent. ` +
-          "Declare the resource without `import` and run `pulumi up` to kill it, or import once it has stopped.",
+      throw stillRunning(
+        describe(inputs),
+        running.map((job) => `job ${job.jobExecutionId} is ${job.jobState}`).join(", "),
+        "kill",
       );
     return {
       outcome: "already-finished",

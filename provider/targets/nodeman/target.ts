@@ -14,7 +14,7 @@ import type {
   StartResult,
   Target,
 } from "../../core/contract";
-import { idList } from "../../core/importId";
+import { idList, stillRunning } from "../../core/importId";
 import { TerminationProvider } from "../../core/provider";
 import { isApiError, mayHaveArrived, TerminationError } from "../../errors";
 import {
@@ -305,10 +305,7 @@ const importing: ImportSupport<NodemanTaskTerminationInputs, NodemanSettings, No
         `${subject}: instanceIds ${someOf(missing)} are not in the subscription, so there is nothing of theirs to import; nothing was sent.`,
       );
     if (targets.length > 0)
-      throw new TerminationError(
-        `${subject}: ${someOf(targets.map((i) => `${i.instanceId} (${i.status})`))} still running: nothing has revoked them, so there is no termination to import; nothing was sent. ` +
-          "Declare the resource without `import` and run `pulumi up` to revoke them, or import once they have stopped.",
-      );
+      throw stillRunning(subject, someOf(targets.map((i) => `${i.instanceId} (${i.status})`)), "revoke");
     return {
       outcome: "nothing-running",
       details: {

@@ -15,7 +15,7 @@ import type {
   StartResult,
   Target,
 } from "../../core/contract";
-import { idList } from "../../core/importId";
+import { idList, stillRunning } from "../../core/importId";
 import { TerminationProvider } from "../../core/provider";
 import type { SettingsContext } from "../../core/settings";
 import { CancelledError, isApiError, mayHaveArrived, TerminationError } from "../../errors";
@@ -420,9 +420,10 @@ const importing: ImportSupport<Inputs, YarnSettings, YarnDetails> = {
     for (const id of ids) apps.push(await getApp(session, settings, id));
     const running = apps.filter((app) => !isFinal(app));
     if (running.length > 0)
-      throw new TerminationError(
-        `${describe(inputs)}: ${running.map((app) => `application ${app.id} is ${app.state}`).join(", ")}: nothing has killed it, so there is no termination to import; nothing was sent. ` +
-          "Declare the resource without `import` and run `pulumi up` to kill it, or import once it has stopped.",
+      throw stillRunning(
+        describe(inputs),
+        running.map((app) => `application ${app.id} is ${app.state}`).join(", "),
+        "kill",
       );
     return {
       outcome: "already-finished",
