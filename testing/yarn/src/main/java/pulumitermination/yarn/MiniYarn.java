@@ -15,6 +15,8 @@ import org.apache.hadoop.ha.HAServiceProtocol;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.client.api.AMRMClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.event.AsyncDispatcher;
+import org.apache.hadoop.yarn.event.Dispatcher;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.apache.hadoop.yarn.server.resourcemanager.ResourceManager;
 
@@ -114,6 +116,13 @@ public final class MiniYarn {
       } else if (line.equals("failover") && ha) {
         HAServiceProtocol.StateChangeRequestInfo req = new HAServiceProtocol.StateChangeRequestInfo(
             HAServiceProtocol.RequestSource.REQUEST_BY_USER_FORCED);
+        // An event the stopping active services no longer handle (a node heartbeat's RMNodeEvent in
+        // flight) makes the RM's AsyncDispatcher call System.exit(-1) (its exitOnDispatchException
+        // is on by default): in a real pair that ends one RM process, here it ended the JVM of both
+        // (seen in CI: "No handler for registered for class ...RMNodeEventType", exit 255). Off for
+        // the dispatcher being stopped; the new active RM makes a dispatcher of its own.
+        Dispatcher stopping = cluster.getResourceManager(active).getRMContext().getDispatcher();
+        if (stopping instanceof AsyncDispatcher) ((AsyncDispatcher) stopping).disableExitOnDispatchException();
         cluster.getResourceManager(active).getRMContext().getRMAdminService().transitionToStandby(req);
         active = 1 - active;
         cluster.getResourceManager(active).getRMContext().getRMAdminService().transitionToActive(req);
